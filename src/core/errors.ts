@@ -1,0 +1,179 @@
+/**
+ * The error hierarchy, in one file (as undici keeps its own). Every class sets a literal `name`, and every
+ * exported guard accepts `instanceof || name ===`, so checks work across two copies of the package.
+ *
+ * No error here ever holds a request's headers: a key or token cannot leak through `message`, `stack`,
+ * `cause`, `toString()`, `JSON.stringify` or `util.inspect`.
+ */
+
+export type Provider = 'gcore' | 'transactcdn' | 'botbye';
+
+/** One problem found by a zod schema: where it is (`path`) and which rule it broke (`message`). */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+const BODY_EXCERPT_CHARS = 300;
+
+export class WafstreamError extends Error {
+  override name: string = 'WafstreamError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  /** A plain view for logs and `JSON.stringify`: no stack, no cause chain, nothing secret. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this)) if (key !== 'cause') out[key] = value;
+    return { name: this.name, message: this.message, ...out };
+  }
+}
+
+/** The caller's input broke a rule. Thrown before any request is sent. */
+export class FilterValidationError extends WafstreamError {
+  override name = 'FilterValidationError' as const;
+  readonly issues: readonly Issue[];
+
+  constructor(what: string, issues: readonly Issue[]) {
+    super(`Invalid ${what}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+export interface ApiErrorInit {
+  provider: Provider;
+  status: number;
+  method: string;
+  /** Path and query only: the base URL's host is the caller's business, and no secret lives in the URL. */
+  path: string;
+  requestId?: string | undefined;
+  body?: string | undefined;
+}
+
+/** The provider answered with an error status. */
+export class ApiError extends WafstreamError {
+  override name: string = 'ApiError';
+  readonly provider: Provider;
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly requestId: string | undefined;
+  /** The first few hundred characters of the response body. */
+  readonly bodyExcerpt: string;
+
+  constructor(init: ApiErrorInit, detail?: string) {
+    const excerpt = excerptOf(init.body);
+    const id = init.requestId ? ` (request id ${init.requestId})` : '';
+    super(`${init.provider} answered ${init.status} to ${init.method} ${init.path}${id}${detail ? `: ${detail}` : ''}${excerpt ? ` — ${excerpt}` : ''}`);
+    this.provider = init.provider;
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.requestId = init.requestId;
+    this.bodyExcerpt = excerpt;
+  }
+}
+
+/** 401 or 403: the key is wrong, expired, or lacks the permission. Never retried. */
+export class AuthenticationError extends ApiError {
+  override name = 'AuthenticationError' as const;
+}
+
+/** 404: the record or account does not exist. Never retried. */
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError' as const;
+}
+
+/** 429, after every retry. `retryAfterMs` is the provider's last `Retry-After`, when it sent one. */
+export class RateLimitError extends ApiError {
+  override name = 'RateLimitError' as const;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: ApiErrorInit, retryAfterMs: number | undefined) {
+    super(init);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx, after every retry. */
+export class ServerError extends ApiError {
+  override name = 'ServerError' as const;
+}
+
+/** The provider answered 2xx with a body that does not match its documented shape. Never retried. */
+export class ResponseValidationError extends WafstreamError {
+  override name = 'ResponseValidationError' as const;
+  readonly provider: Provider;
+  readonly path: string;
+  readonly issues: readonly Issue[];
+
+  constructor(provider: Provider, path: string, issues: readonly Issue[]) {
+    super(`${provider} answered ${path} with an unexpected shape: ${issues.slice(0, 5).map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    this.provider = provider;
+    this.path = path;
+    this.issues = issues;
+  }
+}
+
+/** The connection failed, was reset, or the body ended early. Retried. */
+export class ConnectionError extends WafstreamError {
+  override name = 'ConnectionError' as const;
+  readonly provider: Provider;
+  readonly code: string | undefined;
+
+  constructor(provider: Provider, message: string, options?: { cause?: unknown; code?: string | undefined }) {
+    super(message, { cause: options?.cause });
+    this.provider = provider;
+    this.code = options?.code;
+  }
+}
+
+/** One attempt took longer than `timeoutMs`. Retried. */
+export class TimeoutError extends WafstreamError {
+  override name = 'TimeoutError' as const;
+  readonly provider: Provider;
+  readonly timeoutMs: number;
+
+  constructor(provider: Provider, path: string, timeoutMs: number) {
+    super(`${provider}: GET ${path} took longer than ${timeoutMs} ms`);
+    this.provider = provider;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Paging could not go on without losing or repeating records (a repeating cursor, too many records in one instant). */
+export class PaginationError extends WafstreamError {
+  override name = 'PaginationError' as const;
+}
+
+/** `toArray()` would have grown past its cap. */
+export class LimitExceededError extends WafstreamError {
+  override name = 'LimitExceededError' as const;
+}
+
+function excerptOf(body: string | undefined): string {
+  if (!body) return '';
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > BODY_EXCERPT_CHARS ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…` : flat;
+}
+
+function guard<T extends WafstreamError>(cls: abstract new (...args: never[]) => T, ...names: string[]) {
+  return (error: unknown): error is T =>
+    error instanceof cls || (error instanceof Error && names.includes(error.name));
+}
+
+export const isWafstreamError = guard(WafstreamError, 'WafstreamError', 'FilterValidationError', 'ApiError',
+  'AuthenticationError', 'NotFoundError', 'RateLimitError', 'ServerError', 'ResponseValidationError',
+  'ConnectionError', 'TimeoutError', 'PaginationError', 'LimitExceededError');
+export const isFilterValidationError = guard(FilterValidationError, 'FilterValidationError');
+export const isApiError = guard(ApiError, 'ApiError', 'AuthenticationError', 'NotFoundError', 'RateLimitError', 'ServerError');
+export const isAuthenticationError = guard(AuthenticationError, 'AuthenticationError');
+export const isNotFoundError = guard(NotFoundError, 'NotFoundError');
+export const isRateLimitError = guard(RateLimitError, 'RateLimitError');
+export const isServerError = guard(ServerError, 'ServerError');
+export const isResponseValidationError = guard(ResponseValidationError, 'ResponseValidationError');
+export const isConnectionError = guard(ConnectionError, 'ConnectionError');
+export const isTimeoutError = guard(TimeoutError, 'TimeoutError');
+export const isPaginationError = guard(PaginationError, 'PaginationError');

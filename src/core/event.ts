@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** What the provider did with the request, in one vocabulary for every provider. */
+export const dispositionSchema = z.enum([
+  'allowed',
+  'blocked',
+  'dropped',
+  'challenged',
+  'redirected',
+  'custom_response',
+  'logged',
+  'unknown',
+]);
+export type Disposition = z.infer<typeof dispositionSchema>;
+
+export const providerSchema = z.enum(['gcore', 'transactcdn', 'botbye']);
+export const sourceSchema = z.enum(['gcore.waap', 'transactcdn.waf', 'transactcdn.rate_limiting', 'botbye.requests']);
+export type Source = z.infer<typeof sourceSchema>;
+
+export const ruleSchema = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  message: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+});
+export type Rule = z.infer<typeof ruleSchema>;
+
+/**
+ * The provider-independent part of every normalized record. Tests parse normalizer output with this schema,
+ * so the shape is enforced in one place; the hot path does not re-validate its own output.
+ */
+export const eventCoreSchema = z.strictObject({
+  provider: providerSchema,
+  source: sourceSchema,
+  id: z.string(),
+  time: z.date(),
+  disposition: dispositionSchema,
+  providerAction: z.string(),
+  client: z.strictObject({
+    ip: z.string(),
+    country: z.string().regex(/^[A-Z]{2}$/).optional(),
+    asn: z.string().optional(),
+    organization: z.string().optional(),
+    userAgent: z.string().optional(),
+    ja3: z.string().optional(),
+    sessionId: z.string().optional(),
+  }),
+  request: z.strictObject({
+    method: z.string().optional(),
+    url: z.string().optional(),
+    host: z.string().optional(),
+    path: z.string().optional(),
+    scheme: z.string().optional(),
+    httpVersion: z.string().optional(),
+    referer: z.string().optional(),
+  }),
+  response: z.strictObject({ status: z.number().int().optional() }),
+  rules: z.array(ruleSchema),
+  raw: z.unknown(),
+});
+type EventCore = z.infer<typeof eventCoreSchema>;
+
+/** A normalized record of one source, with `raw` typed as that source's record. */
+export type EventOf<P extends EventCore['provider'], S extends Source, Raw> = Omit<EventCore, 'provider' | 'source' | 'raw'> & {
+  provider: P;
+  source: S;
+  /** The provider's record exactly as received. */
+  raw: Raw;
+};
+
+/** Any normalized record, whatever its source; `raw` is unknown until narrowed on `source`. */
+export type AnyEvent = EventOf<EventCore['provider'], Source, unknown>;

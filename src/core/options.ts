@@ -1,0 +1,63 @@
+import { Dispatcher } from 'undici';
+import { z } from 'zod';
+import { parseInput } from './validate.js';
+
+/** Where the SDK reports retries and paging decisions. `console` fits; so does pino or a test spy. */
+export interface Logger {
+  debug?(message: string, details?: Record<string, unknown>): void;
+  warn?(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Options every client takes, besides its credentials. */
+export const clientOptionsSchema = z.object({
+  /** Override the provider's API origin (a proxy, a test server). */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Per-attempt limit, from sending the request to the last byte of the body. Default 60 000. */
+  timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+  /** Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx. Default 4. */
+  maxRetries: z.number().int().min(0).max(50).optional(),
+  /** Pages fetched at once when the paging style allows it. Default 4. */
+  concurrency: z.number().int().min(1).max(32).optional(),
+  /** Refuse bodies larger than this many bytes (a broken proxy must not exhaust memory). Default 64 MiB. */
+  maxResponseBytes: z.number().int().min(1024).optional(),
+  /** An undici Dispatcher (a ProxyAgent, a MockAgent). The default is one keep-alive Agent per client. */
+  dispatcher: z.custom<Dispatcher>((value) => value instanceof Dispatcher, 'must be an undici Dispatcher').optional(),
+  /** Cancels every request of this client. */
+  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'must be an AbortSignal').optional(),
+  logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null, 'must be an object with debug/warn methods').optional(),
+});
+export type ClientOptions = z.input<typeof clientOptionsSchema>;
+
+export interface ResolvedClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  maxRetries: number;
+  concurrency: number;
+  maxResponseBytes: number;
+  dispatcher: Dispatcher | undefined;
+  signal: AbortSignal | undefined;
+  logger: Logger | undefined;
+}
+
+/** Validates and fills defaults once, at client creation (ky's "options merged once"). */
+export function resolveClientOptions(options: ClientOptions, defaultBaseUrl: string, what: string): ResolvedClientOptions {
+  const parsed = parseInput(clientOptionsSchema, options, what);
+  return {
+    baseUrl: (parsed.baseUrl ?? defaultBaseUrl).replace(/\/+$/, ''),
+    timeoutMs: parsed.timeoutMs ?? 60_000,
+    maxRetries: parsed.maxRetries ?? 4,
+    concurrency: parsed.concurrency ?? 4,
+    maxResponseBytes: parsed.maxResponseBytes ?? 64 * 1024 * 1024,
+    dispatcher: parsed.dispatcher,
+    signal: parsed.signal,
+    logger: parsed.logger,
+  };
+}
+
+/** Options of one list call. */
+export interface StreamOptions<C> {
+  /** Continue after the last event a previous stream delivered. */
+  resume?: C | undefined;
+  /** Cancels this stream's requests. */
+  signal?: AbortSignal | undefined;
+}

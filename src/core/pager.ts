@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { FilterValidationError, LimitExceededError } from './errors.js';
+import type { Source } from './event.js';
+import type { StreamOptions } from './options.js';
+
+/** One provider page, as a paging strategy hands it to the stream. */
+export interface Page<Raw, Pos> {
+  /** The provider's records on this page, in delivery order. */
+  readonly items: readonly Raw[];
+  /** The provider's page body, as received. */
+  readonly raw: unknown;
+  /** The position just after `items[index]`: resuming there continues with `items[index + 1]`. */
+  positionAfter(index: number): Pos;
+}
+
+export interface PagingContext {
+  /** Fires when the consumer stops (break, return, abort): every request in flight must end. */
+  signal: AbortSignal;
+}
+
+/** A paging strategy: from a position, the pages that follow it, in order. */
+export type OpenPages<Raw, Pos> = (from: Pos, context: PagingContext) => AsyncIterable<Page<Raw, Pos>>;
+
+export const checkpointSchema = z.strictObject({
+  v: z.literal(1),
+  source: z.string(),
+  /** A digest of the validated query, so a checkpoint cannot resume a different query. */
+  query: z.string(),
+  position: z.json(),
+});
+/** A JSON-serializable position in a stream: store it anywhere, pass it back as `{ resume }`. */
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+/** A page as the consumer sees it from `stream.pages()`. */
+export interface EventPage<E> {
+  items: E[];
+  /** The provider's page body, as received. */
+  raw: unknown;
+  /** Resumes after this page's last item. */
+  checkpoint: Checkpoint;
+}
+
+export interface StreamSpec<E, Raw, Pos> {
+  source: Source;
+  /** `fingerprint(validatedQuery)`: ties checkpoints to the query that made them. */
+  query: string;
+  /** Where a fresh stream starts; called once, when iteration first starts, which is when an open window is pinned. */
+  start: () => Pos;
+  /** A position read back from a checkpoint (see `readCheckpoint`). */
+  resume?: Pos | undefined;
+  open: OpenPages<Raw, Pos>;
+  normalize: (raw: Raw) => E;
+  /** The client's and the call's signals. */
+  signals: ReadonlyArray<AbortSignal | undefined>;
+}
+
+/** What `toArray()` collects at most when no `max` is given; past it, it throws instead of growing without bound. */
+export const TO_ARRAY_DEFAULT_CAP = 10_000;
+
+/**
+ * The async iterable every list method returns.
+ *
+ * @example
+ * const stream = waap.requests({ start: '2026-11-20T00:00:00Z' });
+ * for await (const event of stream) { if (done(event)) break; }
+ * await save(stream.checkpoint()); // later: waap.requests(filters, { resume: checkpoint })
+ */
+export class EventStream<E> implements AsyncIterable<E> {
+  readonly #spec: StreamSpec<E, unknown, unknown>;
+  #initial: { pos: unknown } | undefined;
+  /** Position after the last item the consumer received, or the start before it received any. */
+  #position: { page: Page<unknown, unknown>; index: number } | { pos: unknown } | undefined;
+
+  /** @internal Built by the provider clients. */
+  constructor(spec: StreamSpec<E, any, any>) {
+    this.#spec = spec;
+    if (spec.resume !== undefined) this.#initial = { pos: spec.resume };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<E> {
+    return this.#events();
+  }
+
+  /** The stream page by page, each with the checkpoint after its last item. */
+  async *pages(): AsyncGenerator<EventPage<E>, void, undefined> {
+    for await (const page of this.#run()) {
+      const items = page.items.map(this.#spec.normalize);
+      if (items.length) this.#position = { page, index: items.length - 1 };
+      yield { items, raw: page.raw, checkpoint: this.checkpoint() };
+    }
+  }
+
+  /**
+   * Collects the stream. Without `max` it refuses (throws `LimitExceededError`) to grow past
+   * 10 000 events; with `max` it stops after that many.
+   */
+  async toArray(options: { max?: number } = {}): Promise<E[]> {
+    const cap = options.max ?? TO_ARRAY_DEFAULT_CAP;
+    if (!Number.isInteger(cap) || cap < 0) throw new FilterValidationError('toArray options', [{ path: 'max', message: 'must be a non-negative integer' }]);
+    const out: E[] = [];
+    if (cap === 0) return out;
+    for await (const event of this) {
+      if (out.length === cap) {
+        if (options.max !== undefined) break;
+        throw new LimitExceededError(`toArray() stopped at ${cap} events and more remain; pass { max } to collect more, or iterate with for await`);
+      }
+      out.push(event);
+      if (out.length === cap && options.max !== undefined) break;
+    }
+    return out;
+  }
+
+  /** The position after the last event the consumer received; pass it back as `{ resume }`. */
+  checkpoint(): Checkpoint {
+    const pos = this.#position;
+    const position = pos === undefined ? this.#startPosition() : 'pos' in pos ? pos.pos : pos.page.positionAfter(pos.index);
+    return { v: 1, source: this.#spec.source, query: this.#spec.query, position: position as z.core.util.JSONType };
+  }
+
+  #startPosition(): unknown {
+    this.#initial ??= { pos: this.#spec.start() };
+    return this.#initial.pos;
+  }
+
+  async *#events(): AsyncGenerator<E, void, undefined> {
+    const normalize = this.#spec.normalize;
+    for await (const page of this.#run()) {
+      const items = page.items;
+      for (let index = 0; index < items.length; index++) {
+        const event = normalize(items[index]);
+        // Set before yielding: once the consumer holds this event, the checkpoint is after it.
+        this.#position = { page, index };
+        yield event;
+      }
+    }
+  }
+
+  /** Drives the strategy, and on any exit aborts what is still in flight before closing it. */
+  async *#run(): AsyncGenerator<Page<unknown, unknown>, void, undefined> {
+    const from = this.#position === undefined ? this.#startPosition() : this.checkpoint().position;
+    const controller = new AbortController();
+    const unlink = link(controller, this.#spec.signals);
+    const iterator = this.#spec.open(from, { signal: controller.signal })[Symbol.asyncIterator]();
+    try {
+      controller.signal.throwIfAborted();
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      unlink();
+      if (!controller.signal.aborted) controller.abort(stopped());
+      await iterator.return?.();
+    }
+  }
+}
+
+/** Reads a caller's checkpoint back into a strategy position, refusing one made by another source or query. */
+export function readCheckpoint<Pos>(checkpoint: unknown, source: Source, query: string, positionSchema: z.ZodType<Pos>): Pos {
+  const parsed = checkpointSchema.safeParse(checkpoint);
+  const bad = (message: string) => new FilterValidationError('resume checkpoint', [{ path: 'resume', message }]);
+  if (!parsed.success) throw bad('is not a wafstream checkpoint');
+  if (parsed.data.source !== source) throw bad(`was made by ${parsed.data.source}, not ${source}`);
+  if (parsed.data.query !== query) throw bad('was made for a different query; resume with the same filters');
+  const position = positionSchema.safeParse(parsed.data.position);
+  if (!position.success) throw bad(`has an unreadable position: ${position.error.issues[0]?.message ?? 'invalid'}`);
+  return position.data;
+}
+
+/** A short, stable digest of a validated query: key order does not matter, dates count by their instant. */
+export function fingerprint(query: unknown): string {
+  return createHash('sha256').update(stableJson(query)).digest('base64url').slice(0, 22);
+}
+
+function stableJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Makes `controller` abort when any of `signals` does; returns the unhook. */
+export function link(controller: AbortController, signals: ReadonlyArray<AbortSignal | undefined>): () => void {
+  const hooks: Array<() => void> = [];
+  for (const signal of signals) {
+    if (!signal) continue;
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    const onAbort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    hooks.push(() => signal.removeEventListener('abort', onAbort));
+  }
+  return () => hooks.forEach((unhook) => unhook());
+}
+
+function stopped(): Error {
+  return new DOMException('The consumer stopped reading the stream', 'AbortError');
+}

@@ -1,0 +1,97 @@
+import pRetry from 'p-retry';
+import { ApiError, ConnectionError, RateLimitError, TimeoutError, isApiError } from './errors.js';
+import type { Logger } from './options.js';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** First backoff step; each retry doubles it, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A `Retry-After` longer than this is not waited out: the RateLimitError surfaces so the caller can resume later. */
+  maxRetryAfterMs: number;
+  signal?: AbortSignal | undefined;
+  logger?: Logger | undefined;
+  /** What is being retried, for log lines: `gcore GET /waap/v1/analytics/requests`. */
+  describe: string;
+  /** Told of every 429, so a pager can slow down (adaptive concurrency). */
+  onRateLimited?: ((error: RateLimitError) => void) | undefined;
+}
+
+export const defaultRetryTiming = { baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 } as const;
+
+/** Connection failures, timeouts, 408, 429 and 5xx are worth another try; nothing else is. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof ConnectionError || error instanceof TimeoutError) return true;
+  if (isApiError(error)) return error.status === 408 || error.status === 429 || error.status >= 500;
+  return false;
+}
+
+/** Exponential backoff with "equal jitter": half the step is fixed, half random, so retries spread out. */
+export function backoffDelay(retry: number, baseDelayMs: number, maxDelayMs: number): number {
+  const step = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
+  return Math.round(step / 2 + Math.random() * (step / 2));
+}
+
+/**
+ * Runs `attempt` until it succeeds or the policy gives up.
+ *
+ * p-retry owns the loop, the budget, the retry decision and abort handling. The wait itself is ours
+ * (p-retry's own delay is zeroed) because p-retry cannot wait for a server-given `Retry-After`.
+ */
+export function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+  let waitMs = 0;
+  return pRetry(
+    async () => {
+      if (waitMs > 0) await sleep(waitMs, policy.signal);
+      return attempt();
+    },
+    {
+      retries: policy.maxRetries,
+      minTimeout: 0,
+      maxTimeout: 0,
+      signal: policy.signal,
+      onFailedAttempt: ({ error }) => {
+        if (error instanceof RateLimitError) policy.onRateLimited?.(error);
+      },
+      shouldRetry: ({ error, retriesConsumed }) => {
+        if (!isRetryable(error)) return false;
+        const retryAfter = error instanceof ApiError && error instanceof RateLimitError ? error.retryAfterMs : undefined;
+        if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return false;
+        waitMs = retryAfter ?? backoffDelay(retriesConsumed + 1, policy.baseDelayMs, policy.maxDelayMs);
+        policy.logger?.warn?.(`${policy.describe}: ${error.message}; retry ${retriesConsumed + 1} of ${policy.maxRetries} in ${waitMs} ms`, {
+          error: error.name,
+          retry: retriesConsumed + 1,
+          delayMs: waitMs,
+        });
+        return true;
+      },
+    },
+  );
+}
+
+/** Parses `Retry-After`: delay-seconds or an HTTP date. Returns milliseconds, or undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Waits `ms`, rejecting with the signal's reason if it aborts first; leaves no timer behind either way. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/**
+ * An instant as callers write it: a `Date`, an ISO 8601 date-time with a zone (`2026-11-20T00:00:00Z`,
+ * `…+01:00`), a plain date (`2026-11-20`, read as UTC midnight), or epoch milliseconds.
+ */
+export const instantSchema = z
+  .union([
+    z.date(),
+    z.iso.datetime({ offset: true }),
+    z.iso.date(),
+    z.number().int().nonnegative(),
+  ], { error: 'must be a Date, an ISO 8601 date-time with a time zone (2026-11-20T00:00:00Z), a date (2026-11-20) or epoch milliseconds' })
+  .transform((value) => new Date(value))
+  .refine((date) => !Number.isNaN(date.getTime()), 'is not a valid instant');
+export type Instant = z.input<typeof instantSchema>;
+
+export const SECOND = 1000;
+export const DAY = 86_400_000;
+
+/** Milliseconds since the epoch of an instant already validated by `instantSchema`. */
+export function ms(date: Date): number {
+  return date.getTime();
+}

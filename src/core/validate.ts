@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { FilterValidationError, ResponseValidationError, type Issue, type Provider } from './errors.js';
+
+/** Turns zod issues into our flat `{ path, message }` form: `countries[2]: Invalid string: must match …`. */
+export function toIssues(error: z.ZodError): Issue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+/** Parses caller input or throws `FilterValidationError` naming every bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new FilterValidationError(what, toIssues(result.error));
+  return result.data;
+}
+
+/** Parses a provider's 2xx body or throws `ResponseValidationError` with the path of the first bad node. */
+export function parseResponse<S extends z.ZodType>(schema: S, body: unknown, provider: Provider, path: string): z.output<S> {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new ResponseValidationError(provider, path, toIssues(result.error));
+  return result.data;
+}

@@ -1,0 +1,63 @@
+import { getResponse, type RequestHandler } from 'msw';
+import { Dispatcher } from 'undici';
+import { FAULT_HEADER } from './faults.js';
+
+/**
+ * An undici Dispatcher that answers from msw request handlers, in-process. msw intercepts
+ * `globalThis.fetch`, not `undici.request`; this bridge lets the SDK's real transport (retries, timeouts,
+ * body cap, error mapping) run against the same handlers without a socket.
+ */
+export class MswDispatcher extends Dispatcher {
+  readonly #handlers: RequestHandler[];
+  requests: Request[] = [];
+
+  constructor(handlers: RequestHandler[]) {
+    super();
+    this.#handlers = handlers;
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const legacy = handler as Dispatcher.DispatchHandler & {
+      onConnect?(abort: (err?: Error) => void): void;
+      onHeaders?(status: number, headers: Buffer[], resume: () => void, statusText: string): boolean;
+      onData?(chunk: Buffer): boolean;
+      onComplete?(trailers: Buffer[]): void;
+      onError?(err: Error): void;
+    };
+    let aborted: Error | undefined;
+    legacy.onConnect?.((err) => {
+      aborted = err ?? new Error('aborted');
+    });
+    const fail = (err: Error) => legacy.onError?.(err);
+    void (async () => {
+      const url = new URL(options.path, options.origin as string);
+      const headers = new Headers();
+      const given = options.headers as Record<string, string> | string[] | undefined;
+      if (Array.isArray(given)) for (let i = 0; i < given.length; i += 2) headers.append(given[i]!, given[i + 1]!);
+      else if (given) for (const [k, v] of Object.entries(given)) if (v !== undefined) headers.set(k, String(v));
+      const request = new Request(url, { method: options.method, headers });
+      this.requests.push(request.clone());
+      const response = await getResponse(this.#handlers, request);
+      if (aborted) return fail(aborted);
+      if (!response) return fail(new Error(`no msw handler for ${options.method} ${url}`));
+      if (response.type === 'error' || response.headers.get(FAULT_HEADER) === 'reset') {
+        return fail(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+      }
+      const body = Buffer.from(await response.arrayBuffer());
+      const raw: Buffer[] = [];
+      response.headers.forEach((value, key) => raw.push(Buffer.from(key), Buffer.from(value)));
+      legacy.onHeaders?.(response.status, raw, () => {}, response.statusText);
+      if (response.headers.get(FAULT_HEADER) === 'truncate') {
+        legacy.onData?.(body.subarray(0, body.length >> 1));
+        return fail(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+      }
+      if (aborted) return fail(aborted);
+      if (body.length) legacy.onData?.(body);
+      legacy.onComplete?.([]);
+    })().catch((err: Error) => fail(err));
+    return true;
+  }
+
+  override async close(): Promise<void> {}
+  override async destroy(): Promise<void> {}
+}
