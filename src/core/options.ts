@@ -16,6 +16,15 @@ export const clientOptionsSchema = z.object({
   timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   /** Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx. Default 4. */
   maxRetries: z.number().int().min(0).max(50).optional(),
+  /** Backoff timing: the first retry waits about `baseMs` (doubling, with jitter, up to `maxMs`); a 429's
+   *  `Retry-After` is waited out exactly unless it exceeds `maxRetryAfterMs`. Defaults 500 / 30 000 / 300 000. */
+  retryDelay: z
+    .strictObject({
+      baseMs: z.number().int().min(0).max(600_000).optional(),
+      maxMs: z.number().int().min(0).max(3_600_000).optional(),
+      maxRetryAfterMs: z.number().int().min(0).optional(),
+    })
+    .optional(),
   /** Pages fetched at once when the paging style allows it. Default 4. */
   concurrency: z.number().int().min(1).max(32).optional(),
   /** Refuse bodies larger than this many bytes (a broken proxy must not exhaust memory). Default 64 MiB. */
@@ -32,6 +41,7 @@ export interface ResolvedClientOptions {
   baseUrl: string;
   timeoutMs: number;
   maxRetries: number;
+  retryDelay: { baseMs: number; maxMs: number; maxRetryAfterMs: number };
   concurrency: number;
   maxResponseBytes: number;
   dispatcher: Dispatcher | undefined;
@@ -46,6 +56,11 @@ export function resolveClientOptions(options: ClientOptions, defaultBaseUrl: str
     baseUrl: (parsed.baseUrl ?? defaultBaseUrl).replace(/\/+$/, ''),
     timeoutMs: parsed.timeoutMs ?? 60_000,
     maxRetries: parsed.maxRetries ?? 4,
+    retryDelay: {
+      baseMs: parsed.retryDelay?.baseMs ?? 500,
+      maxMs: parsed.retryDelay?.maxMs ?? 30_000,
+      maxRetryAfterMs: parsed.retryDelay?.maxRetryAfterMs ?? 300_000,
+    },
     concurrency: parsed.concurrency ?? 4,
     maxResponseBytes: parsed.maxResponseBytes ?? 64 * 1024 * 1024,
     dispatcher: parsed.dispatcher,

@@ -18,8 +18,6 @@ export interface RetryPolicy {
   onRateLimited?: ((error: RateLimitError) => void) | undefined;
 }
 
-export const defaultRetryTiming = { baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 300_000 } as const;
-
 /** Connection failures, timeouts, 408, 429 and 5xx are worth another try; nothing else is. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof ConnectionError || error instanceof TimeoutError) return true;

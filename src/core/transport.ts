@@ -12,7 +12,7 @@ import {
   type Provider,
 } from './errors.js';
 import type { ResolvedClientOptions } from './options.js';
-import { defaultRetryTiming, parseRetryAfter, withRetry, type RetryPolicy } from './retry.js';
+import { parseRetryAfter, withRetry, type RetryPolicy } from './retry.js';
 import { VERSION } from './version.js';
 
 export type Query = ReadonlyArray<readonly [string, string]>;
@@ -29,7 +29,6 @@ export interface TransportConfig extends ResolvedClientOptions {
   authHeaders: () => Record<string, string>;
   /** The secret values to scrub from any body excerpt a provider echoes back. */
   secrets: () => readonly string[];
-  retryTiming?: Partial<Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs'>> | undefined;
 }
 
 export interface Transport {
@@ -50,7 +49,11 @@ export function createTransport(config: TransportConfig): Transport {
   const ownAgent = config.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connections: 32 });
   const dispatcher: Dispatcher = config.dispatcher ?? ownAgent!;
   const userAgent = `wafstream/${VERSION} node/${process.versions.node}`;
-  const timing = { ...defaultRetryTiming, ...config.retryTiming };
+  const timing = {
+    baseDelayMs: config.retryDelay.baseMs,
+    maxDelayMs: config.retryDelay.maxMs,
+    maxRetryAfterMs: config.retryDelay.maxRetryAfterMs,
+  };
 
   const scrub = (text: string) => {
     let out = text;
