@@ -25,10 +25,17 @@ export class MswDispatcher extends Dispatcher {
       onError?(err: Error): void;
     };
     let aborted: Error | undefined;
+    let settled = false;
+    const fail = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      legacy.onError?.(err);
+    };
+    // Like a socket, an abort ends the request at once, whatever the handler is still doing.
     legacy.onConnect?.((err) => {
       aborted = err ?? new Error('aborted');
+      fail(aborted);
     });
-    const fail = (err: Error) => legacy.onError?.(err);
     void (async () => {
       const url = new URL(options.path, options.origin as string);
       const headers = new Headers();
@@ -46,6 +53,7 @@ export class MswDispatcher extends Dispatcher {
       const body = Buffer.from(await response.arrayBuffer());
       const raw: Buffer[] = [];
       response.headers.forEach((value, key) => raw.push(Buffer.from(key), Buffer.from(value)));
+      if (settled) return;
       legacy.onHeaders?.(response.status, raw, () => {}, response.statusText);
       if (response.headers.get(FAULT_HEADER) === 'truncate') {
         legacy.onData?.(body.subarray(0, body.length >> 1));
@@ -53,6 +61,7 @@ export class MswDispatcher extends Dispatcher {
       }
       if (aborted) return fail(aborted);
       if (body.length) legacy.onData?.(body);
+      settled = true;
       legacy.onComplete?.([]);
     })().catch((err: Error) => fail(err));
     return true;
