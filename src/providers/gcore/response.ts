@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+// Strings the API may send empty or null; kept as received (normalize turns empties into absent fields).
+const text = z.string().nullish();
+const int = z.number().int().nullish();
+
+/**
+ * One `RequestSummary`. Only what the stream cannot work without is required (`id`, `request_time` in epoch ms,
+ * `client_ip`); value sets such as `decision` stay plain strings so a new value never fails a page. Unknown
+ * fields are kept. Types only — this runs on every record of every page.
+ */
+export const gcoreRecordSchema = z.looseObject({
+  id: z.string(),
+  request_time: z.number().int(),
+  client_ip: z.string(),
+  path: text,
+  method: text,
+  rule_name: text,
+  rule_id: text,
+  country: text,
+  action: text,
+  domain: text,
+  domain_id: int,
+  user_agent: text,
+  user_agent_client: text,
+  organization: text,
+  reference_id: text,
+  status_code: int,
+  result: text,
+  traffic_types: text,
+  decision: text,
+  optional_action: text,
+  session_id: text,
+  scheme: text,
+  http_version: text,
+  ja3: text,
+});
+/** A Gcore WAAP request record, as the API sent it. */
+export type GcoreRecord = z.infer<typeof gcoreRecordSchema>;
+
+/** One page of `GET /waap/v1/analytics/requests`; `count` is the total across all pages. */
+export const gcoreRequestsPageSchema = z.looseObject({
+  limit: z.number().int(),
+  offset: z.number().int(),
+  count: z.number().int(),
+  results: z.array(gcoreRecordSchema),
+});
+export type GcoreRequestsPage = z.infer<typeof gcoreRequestsPageSchema>;
