@@ -61,12 +61,16 @@ export function offsetStart(startMs: number, endMs: number): OffsetPosition {
 
 export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, OffsetPosition> {
   const { limit, maxOffset, direction } = strategy;
-  const reach = maxOffset + limit;
+  // Pages sit at multiples of `limit`, so the last readable page starts at the largest such multiple <= maxOffset.
+  const reach = (Math.floor(maxOffset / limit) + 1) * limit;
 
   return async function* (from, { signal }) {
     let win = { ...from };
     while (true) {
-      const probe = await fetchPage(win, win.offset, signal);
+      // A resumed position may sit mid-page: read its whole page and skip the delivered part, so every
+      // page stays on the multiple-of-limit grid the reach was computed for.
+      const aligned = win.offset - (win.offset % limit);
+      const probe = await fetchPage(win, aligned, signal, win.offset - aligned);
       if (probe.response.total > reach) {
         if (win.offset > 0) {
           throw new PaginationError(`a window that held at most ${reach} records now holds ${probe.response.total}; the data changed under a closed window`);
@@ -113,7 +117,7 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
     }
   }
 
-  async function fetchPage(win: OffsetPosition, offset: number, signal: AbortSignal): Promise<Fetched<Raw>> {
+  async function fetchPage(win: OffsetPosition, offset: number, signal: AbortSignal, skip = 0): Promise<Fetched<Raw>> {
     const innerLo = win.lo !== win.start;
     const innerHi = win.hi !== win.end;
     const response = await strategy.fetch({
@@ -125,15 +129,16 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
     });
     let items = response.items;
     let rawIndex: number[] | undefined;
-    if (innerLo || innerHi) {
+    if (innerLo || innerHi || skip) {
       const kept: Raw[] = [];
       const indexes: number[] = [];
-      response.items.forEach((item, index) => {
+      for (let index = skip; index < response.items.length; index++) {
+        const item = response.items[index]!;
         const t = strategy.timeOf(item);
-        if ((innerLo && t < win.lo) || (innerHi && t >= win.hi)) return;
+        if ((innerLo && t < win.lo) || (innerHi && t >= win.hi)) continue;
         kept.push(item);
         indexes.push(index);
-      });
+      }
       if (kept.length !== items.length) {
         items = kept;
         rawIndex = indexes;
