@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { PaginationError } from '../../core/errors.js';
+import { clientOptionsSchema, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { EventStream, fingerprint, readCheckpoint, type Checkpoint, type StreamSpec } from '../../core/pager.js';
+import { pagePositionSchema, pageStart, type PagePosition, type PageRequest } from '../../core/strategies/page.js';
+import { createTransport, type Transport } from '../../core/transport.js';
+import { parseInput, parseResponse } from '../../core/validate.js';
+import {
+  eventIdSchema,
+  rateLimitingEventsQuerySchema,
+  serializeFilters,
+  wafEventsQuerySchema,
+  type RateLimitingEventsQuery,
+  type WafEventsQuery,
+} from './filters.js';
+import { normalizeRateLimitingEvent, normalizeWafEvent, type TransactCdnRateLimitingEvent, type TransactCdnWafEvent } from './normalize.js';
+import { eventTimeMs, rateLimitingPageSchema, wafEventSchema, wafPageSchema } from './response.js';
+import { windowPages, type WindowPage } from './paging.js';
+import { pinWindow, querySeconds } from './time.js';
+
+export type { RateLimitingEventsQuery, WafEventsQuery } from './filters.js';
+export type { TransactCdnRateLimitingEvent, TransactCdnWafEvent } from './normalize.js';
+export type { TransactCdnRateLimitingRecord, TransactCdnWafRecord } from './response.js';
+
+export const TRANSACTCDN_DEFAULT_BASE_URL = 'https://api.transactcdn.com';
+const PROVIDER = 'transactcdn';
+const DEFAULT_PAGE_SIZE = 1000;
+
+const transactCdnOptionsSchema = z.strictObject({
+  ...clientOptionsSchema.shape,
+  /** The REST API token; sent as `Authorization: TOK:<token>`. */
+  token: z
+    .string({ error: 'is required (a TransactCDN REST API token)' })
+    .min(1, 'must not be empty')
+    .regex(/^(?!TOK:)/i, 'must be the token alone, without the TOK: prefix')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  /** The customer account number, as in `/v2/mcc/customers/0001/…`. */
+  accountNumber: z
+    .string({ error: 'is required (the customer account number, e.g. 0001)' })
+    .regex(/^[A-Za-z0-9]{1,32}$/, 'must be the customer account number (letters and digits, e.g. 0001)'),
+});
+/** What `createTransactCdnClient` takes: the credentials plus the options every client takes. */
+export type TransactCdnClientOptions = z.input<typeof transactCdnOptionsSchema>;
+
+type Query = [string, string][];
+
+/**
+ * A client for TransactCDN's WAF and rate-limiting event logs.
+ *
+ * @example
+ * const cdn = createTransactCdnClient({ token: process.env.TRANSACTCDN_TOKEN!, accountNumber: '0001' });
+ * for await (const event of cdn.wafEvents({ start: '2026-11-20T00:00:00Z', filters: { Host: 'www.example.com' } })) { … }
+ */
+export function createTransactCdnClient(options: TransactCdnClientOptions) {
+  const { token, accountNumber, ...rest } = parseInput(transactCdnOptionsSchema, options, 'TransactCDN client options');
+  const resolved = resolveClientOptions(rest, TRANSACTCDN_DEFAULT_BASE_URL, 'TransactCDN client options');
+  // The token lives only in these closures: never on the returned object, never in an error.
+  const transport: Transport = createTransport({
+    ...resolved,
+    provider: PROVIDER,
+    authHeaders: () => ({ authorization: `TOK:${token}` }),
+    secrets: () => [token],
+  });
+  const base = `/v2/mcc/customers/${encodeURIComponent(accountNumber)}`;
+  const wafPath = `${base}/waf/eventlogs`;
+  const rateLimitingPath = `${base}/defend/rate_limiting/eventlogs`;
+
+  /** GETs one page of an event log for the whole seconds around the window, validated. */
+  async function getPage<S extends typeof wafPageSchema | typeof rateLimitingPageSchema>(
+    path: string,
+    schema: S,
+    request: PageRequest,
+    fixed: { filters: string | undefined; sizeParam: 'page_size' | 'per_page'; size: number },
+  ): Promise<WindowPage<z.output<S>['events'][number]>> {
+    const { startTime, endTime } = querySeconds(request.startMs, request.endMs);
+    const query: Query = [['start_time', startTime], ['end_time', endTime]];
+    if (fixed.filters) query.push(['filters', fixed.filters]);
+    query.push(['page', String(request.page)], [fixed.sizeParam, String(fixed.size)]);
+    const response = await transport.getJson(path, query, { signal: request.signal });
+    const body = parseResponse(schema, response.body, PROVIDER, path) as z.output<S>;
+    // A page other than the one asked for would repeat or skip records; nothing later could tell.
+    if (body.events.length && body.page !== request.page) {
+      throw new PaginationError(`${PROVIDER}: asked ${path} for page ${request.page} and got page ${body.page}`);
+    }
+    return { events: body.events, pageCount: body.page_of, raw: response.body };
+  }
+
+  function stream<E, Raw>(spec: {
+    source: StreamSpec<E, Raw, PagePosition>['source'];
+    query: unknown;
+    window: { start?: Date | undefined; end?: Date | undefined };
+    fetch: (request: PageRequest) => Promise<WindowPage<Raw>>;
+    normalize: (raw: Raw) => E;
+    timeOf: (raw: Raw) => number;
+    options: StreamOptions<Checkpoint> | undefined;
+  }): EventStream<E> {
+    const query = fingerprint(spec.query);
+    const resume = spec.options?.resume ? readCheckpoint(spec.options.resume, spec.source, query, pagePositionSchema) : undefined;
+    return new EventStream<E>({
+      source: spec.source,
+      query,
+      // Called when iteration starts: that is the instant an open window is pinned (and kept in checkpoints).
+      start: () => {
+        const window = pinWindow(spec.window.start, spec.window.end, Date.now());
+        return pageStart(window.startMs, window.endMs);
+      },
+      resume,
+      open: windowPages<Raw>({ concurrency: resolved.concurrency, fetch: spec.fetch, timeOf: spec.timeOf }),
+      normalize: spec.normalize,
+      signals: [resolved.signal, spec.options?.signal],
+    });
+  }
+
+  return {
+    /** WAF event log entries in `[start, end)`, newest first as the API sends them, normalized. */
+    wafEvents(query: WafEventsQuery = {}, options?: StreamOptions<Checkpoint>): EventStream<TransactCdnWafEvent> {
+      const parsed = parseInput(wafEventsQuerySchema, query, 'TransactCDN wafEvents query');
+      const size = parsed.pageSize ?? DEFAULT_PAGE_SIZE;
+      const fixed = { filters: serializeFilters(parsed.filters), sizeParam: 'page_size' as const, size };
+      return stream({
+        source: 'transactcdn.waf',
+        query: { ...parsed, pageSize: size },
+        window: parsed,
+        fetch: (request) => getPage(wafPath, wafPageSchema, request, fixed),
+        normalize: normalizeWafEvent,
+        timeOf: (raw) => eventTimeMs(raw)!,
+        options,
+      });
+    },
+
+    /** Rate-limiting event log entries in `[start, end)` (the API samples about 10% of them), normalized. */
+    rateLimitingEvents(query: RateLimitingEventsQuery = {}, options?: StreamOptions<Checkpoint>): EventStream<TransactCdnRateLimitingEvent> {
+      const parsed = parseInput(rateLimitingEventsQuerySchema, query, 'TransactCDN rateLimitingEvents query');
+      const size = parsed.perPage ?? DEFAULT_PAGE_SIZE;
+      const fixed = { filters: serializeFilters(parsed.filters), sizeParam: 'per_page' as const, size };
+      return stream({
+        source: 'transactcdn.rate_limiting',
+        query: { ...parsed, perPage: size },
+        window: parsed,
+        fetch: (request) => getPage(rateLimitingPath, rateLimitingPageSchema, request, fixed),
+        normalize: normalizeRateLimitingEvent,
+        timeOf: (raw) => eventTimeMs(raw)!,
+        options,
+      });
+    },
+
+    /** One WAF event log entry by its `Event ID`, normalized. A missing entry throws `NotFoundError`. */
+    async wafEvent(eventId: string, options?: { signal?: AbortSignal | undefined }): Promise<TransactCdnWafEvent> {
+      const id = parseInput(eventIdSchema, eventId, 'TransactCDN Event ID');
+      const path = `${wafPath}/${encodeURIComponent(id)}`;
+      const response = await transport.getJson(path, [], { signal: anySignal(resolved.signal, options?.signal) });
+      return normalizeWafEvent(parseResponse(wafEventSchema, response.body, PROVIDER, path));
+    },
+
+    /** Closes the client's connections (a caller-given dispatcher is left open). */
+    close(): Promise<void> {
+      return transport.close();
+    },
+  };
+}
+
+/** The client `createTransactCdnClient` returns. */
+export type TransactCdnClient = ReturnType<typeof createTransactCdnClient>;
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const given = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  return given.length > 1 ? AbortSignal.any(given) : given[0];
+}
