@@ -1,1 +1,43 @@
-export {};
+/**
+ * wafstream: WAF and bot-protection events from several providers as one typed, resumable stream.
+ * This file is the whole public surface.
+ */
+export { createGcoreClient } from './providers/gcore/client.js';
+export type { GcoreClient, GcoreClientOptions } from './providers/gcore/client.js';
+export type { GcoreRequestsQuery } from './providers/gcore/filters.js';
+export type { GcoreEvent } from './providers/gcore/normalize.js';
+export type { GcoreRecord } from './providers/gcore/response.js';
+
+export { mergeEvents } from './core/merge.js';
+export { EventStream } from './core/pager.js';
+export type { Checkpoint, EventPage } from './core/pager.js';
+export type { ClientOptions, Logger, StreamOptions } from './core/options.js';
+export type { Disposition, Rule, Source } from './core/event.js';
+export type { Instant } from './core/time.js';
+
+export {
+  WafstreamError,
+  FilterValidationError,
+  ApiError,
+  AuthenticationError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  ResponseValidationError,
+  ConnectionError,
+  TimeoutError,
+  PaginationError,
+  LimitExceededError,
+  isWafstreamError,
+  isFilterValidationError,
+  isApiError,
+  isAuthenticationError,
+  isNotFoundError,
+  isRateLimitError,
+  isServerError,
+  isResponseValidationError,
+  isConnectionError,
+  isTimeoutError,
+  isPaginationError,
+} from './core/errors.js';
+export type { Issue, Provider } from './core/errors.js';
