@@ -3,7 +3,12 @@ import { FilterValidationError, ResponseValidationError, type Issue, type Provid
 
 /** Turns zod issues into our flat `{ path, message }` form: `countries[2]: Invalid string: must match …`. */
 export function toIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    // A typo'd key is reported by zod on the parent; name the key itself, as a caller would look for it.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }))
+      : [{ path: formatPath(issue.path), message: issue.message }],
+  );
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
