@@ -168,7 +168,7 @@ export function makeWafEvents(n: number, options: MakeEventsOptions): FakeEvent[
       URL: `http://${HOSTS[i % HOSTS.length]!}/page/${i}`,
       'Action Type': ACTIONS[i % ACTIONS.length]!,
       'Profile Type': i % 5 === 4 ? 'AUDIT' : 'PRODUCTION',
-      'Profile Name': i % 2 ? 'My Profile' : 'Other Profile',
+      'Profile Name': i % 3 === 1 ? 'My Profile' : 'Other Profile',
       Timestamp: `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}:${String(us % 1_000_000).padStart(6, '0')}Z`,
       'Sub Events': [{ 'Rule ID': 981000 + (i % 7), 'Rule Message': `rule ${i % 7}`, 'Matched On': 'ARGS:a' }],
     };

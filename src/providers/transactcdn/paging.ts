@@ -40,7 +40,10 @@ export function windowPages<Raw>(paging: WindowPaging<Raw>): OpenPages<Raw, Page
       const open = pagePages<Raw>({
         concurrency: paging.concurrency,
         fetch: async (request) => {
-          const page = await paging.fetch(request);
+          // The shared queue can start a prefetch after the stream was stopped, with a signal that never fires;
+          // tie every fetch to the stream's own signal so nothing is sent once it stopped.
+          context.signal.throwIfAborted();
+          const page = await paging.fetch({ ...request, signal: AbortSignal.any([request.signal, context.signal]) });
           const items = page.events.filter((event) => inWindow(paging.timeOf(event), request.startMs, request.endMs));
           seen.set(request.page, { kept: items.length, received: page.events.length, pageCount: page.pageCount });
           return { items, pageCount: page.pageCount, raw: page.raw };
