@@ -135,6 +135,18 @@ describe.each(TARGET_KINDS)('BotBye requests over %s', (kind) => {
     expect(h.params().length).toBe(Math.ceil(DATA.length / 100) + 3);
   });
 
+  it('delivers a record whose headers string is malformed, raw kept as received', async () => {
+    h = await harness(kind, {
+      tamper: (page) => ({ ...page, edges: page.edges.map((e, i) => (i === 1 ? { ...e, node: { ...e.node, headers: '{"Host": "x",', userAgent: '' } } : e)) }),
+    });
+    const events = await h.client.requests({ projectId: 'proj-1', limit: 5 }).toArray({ max: 3 });
+    expect(events).toHaveLength(3);
+    expect(events[1]!.raw.headers).toBe('{"Host": "x",');
+    expect(events[1]!.client).not.toHaveProperty('userAgent');
+    // A well-formed neighbour still gets its fields.
+    expect(events[2]!.client.userAgent).toMatch(/^Mozilla/);
+  });
+
   it('refuses a page that does not match the documented shape', async () => {
     h = await harness(kind, { tamper: (page, n) => (n === 2 ? ({ edges: page.edges } as never) : page) });
     await expect(h.client.requests({ projectId: 'proj-1', limit: 100 }).toArray()).rejects.toBeInstanceOf(ResponseValidationError);
