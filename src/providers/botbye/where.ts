@@ -90,7 +90,7 @@ function checkLeaf(leaf: { predicate: keyof typeof PREDICATE_KINDS; fieldPath: W
     return;
   }
   if (leaf.predicate === 'is_null' || leaf.predicate === 'is_not_null') return;
-  const values = leaf.predicate === 'in' ? (leaf.value as unknown[]) : [leaf.value];
+  const values = leaf.predicate === 'in' && Array.isArray(leaf.value) ? leaf.value : [leaf.value];
   values.forEach((value, index) => {
     const problem = valueProblem(leaf.fieldPath, kind, value, leaf.predicate === 'eq' || leaf.predicate === 'not_eq' || leaf.predicate === 'in');
     if (problem) ctx.addIssue({ code: 'custom', path: leaf.predicate === 'in' ? ['value', index] : ['value'], message: problem });
