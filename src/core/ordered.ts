@@ -18,6 +18,8 @@ export class OrderedQueue<T> {
   /** Starts `task` now. Its signal fires when the parent does or when the queue is cleared. */
   push(task: (signal: AbortSignal) => Promise<T>): void {
     const controller = new AbortController();
+    // A stream stopped before this push must not send the request at all.
+    if (this.#parent.aborted) controller.abort(this.#parent.reason);
     const onAbort = () => controller.abort(this.#parent.reason);
     this.#parent.addEventListener('abort', onAbort, { once: true });
     const promise = Promise.resolve()

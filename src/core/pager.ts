@@ -146,6 +146,8 @@ export class EventStream<E> implements AsyncIterable<E> {
       controller.signal.throwIfAborted();
       for (;;) {
         const next = await iterator.next();
+        // An abort that raced a page already fetched still ends the stream: nothing more is handed over.
+        controller.signal.throwIfAborted();
         if (next.done) return;
         yield next.value;
       }

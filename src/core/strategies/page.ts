@@ -33,6 +33,12 @@ export interface PageResponse<Raw> {
 export interface PageStrategy<Raw> {
   concurrency: number;
   fetch(request: PageRequest): Promise<PageResponse<Raw>>;
+  /**
+   * For an API whose window is coarser than the caller's (whole seconds): the record's time in epoch ms,
+   * and only records with `start <= time < end` are kept. Paging still follows the provider's own pages, so
+   * a page emptied by the trim does not end the stream.
+   */
+  timeOf?: ((raw: Raw) => number) | undefined;
 }
 
 export function pageStart(startMs: number, endMs: number): PagePosition {
@@ -40,14 +46,24 @@ export function pageStart(startMs: number, endMs: number): PagePosition {
 }
 
 export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, PagePosition> {
+  const { timeOf } = strategy;
   return async function* (from, { signal }) {
+    if (from.start >= from.end) return;
     const fetchPage = (page: number, taskSignal: AbortSignal) =>
       strategy.fetch({ page, startMs: from.start, endMs: from.end, signal: taskSignal });
-    const toPage = (number: number, response: PageResponse<Raw>, skip: number): Page<Raw, PagePosition> => ({
-      items: skip ? response.items.slice(skip) : response.items,
-      raw: response.raw,
-      positionAfter: (index) => ({ start: from.start, end: from.end, page: number, skip: skip + index + 1 }),
-    });
+    const inWindow = (raw: Raw) => {
+      const t = timeOf!(raw);
+      return t >= from.start && t < from.end;
+    };
+    // `skip` counts kept records: the trim is a pure function of the page, so a resumed read sees the same list.
+    const toPage = (number: number, response: PageResponse<Raw>, skip: number): Page<Raw, PagePosition> => {
+      const kept = timeOf ? response.items.filter(inWindow) : response.items;
+      return {
+        items: skip ? kept.slice(skip) : kept,
+        raw: response.raw,
+        positionAfter: (index) => ({ start: from.start, end: from.end, page: number, skip: skip + index + 1 }),
+      };
+    };
 
     let number = from.page;
     let response = await fetchPage(number, signal);
@@ -67,6 +83,7 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
         const page = toPage(number, response, skip);
         if (page.items.length) yield page;
         skip = 0;
+        // The provider's own count decides the end, not what the trim kept.
         if (response.items.length === 0 || number >= pageCount) return;
         number += 1;
         response = await queue.shift();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PaginationError } from '../../core/errors.js';
 import { clientOptionsSchema, resolveClientOptions, type StreamOptions } from '../../core/options.js';
 import { EventStream, fingerprint, readCheckpoint, type Checkpoint, type StreamSpec } from '../../core/pager.js';
-import { pagePositionSchema, pageStart, type PagePosition, type PageRequest } from '../../core/strategies/page.js';
+import { pagePages, pagePositionSchema, pageStart, type PagePosition, type PageRequest, type PageResponse } from '../../core/strategies/page.js';
 import { createTransport, type Transport } from '../../core/transport.js';
 import { parseInput, parseResponse } from '../../core/validate.js';
 import {
@@ -15,7 +15,6 @@ import {
 } from './filters.js';
 import { normalizeRateLimitingEvent, normalizeWafEvent, type TransactCdnRateLimitingEvent, type TransactCdnWafEvent } from './normalize.js';
 import { eventTimeMs, rateLimitingPageSchema, wafEventSchema, wafPageSchema } from './response.js';
-import { windowPages, type WindowPage } from './paging.js';
 import { pinWindow, querySeconds } from './time.js';
 
 export type { RateLimitingEventsQuery, WafEventsQuery } from './filters.js';
@@ -71,7 +70,7 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
     schema: S,
     request: PageRequest,
     fixed: { filters: string | undefined; sizeParam: 'page_size' | 'per_page'; size: number },
-  ): Promise<WindowPage<z.output<S>['events'][number]>> {
+  ): Promise<PageResponse<z.output<S>['events'][number]>> {
     const { startTime, endTime } = querySeconds(request.startMs, request.endMs);
     const query: Query = [['start_time', startTime], ['end_time', endTime]];
     if (fixed.filters) query.push(['filters', fixed.filters]);
@@ -82,14 +81,14 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
     if (body.events.length && body.page !== request.page) {
       throw new PaginationError(`${PROVIDER}: asked ${path} for page ${request.page} and got page ${body.page}`);
     }
-    return { events: body.events, pageCount: body.page_of, raw: response.body };
+    return { items: body.events, pageCount: body.page_of, raw: response.body };
   }
 
   function stream<E, Raw>(spec: {
     source: StreamSpec<E, Raw, PagePosition>['source'];
     query: unknown;
     window: { start?: Date | undefined; end?: Date | undefined };
-    fetch: (request: PageRequest) => Promise<WindowPage<Raw>>;
+    fetch: (request: PageRequest) => Promise<PageResponse<Raw>>;
     normalize: (raw: Raw) => E;
     timeOf: (raw: Raw) => number;
     options: StreamOptions<Checkpoint> | undefined;
@@ -105,7 +104,8 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
         return pageStart(window.startMs, window.endMs);
       },
       resume,
-      open: windowPages<Raw>({ concurrency: resolved.concurrency, fetch: spec.fetch, timeOf: spec.timeOf }),
+      // The API speaks whole seconds: the strategy trims each page to the caller's exact [start, end).
+      open: pagePages<Raw>({ concurrency: resolved.concurrency, fetch: spec.fetch, timeOf: spec.timeOf }),
       normalize: spec.normalize,
       signals: [resolved.signal, spec.options?.signal],
     });
