@@ -27,6 +27,8 @@ export const clientOptionsSchema = z.object({
     .optional(),
   /** Pages fetched at once when the paging style allows it. Default 4. */
   concurrency: z.number().int().min(1).max(32).optional(),
+  /** Caps the rate of request starts for this client (all its streams together). */
+  maxRequestsPerSecond: z.number().positive().max(10_000).optional(),
   /** Refuse bodies larger than this many bytes (a broken proxy must not exhaust memory). Default 64 MiB. */
   maxResponseBytes: z.number().int().min(1024).optional(),
   /** An undici Dispatcher (a ProxyAgent, a MockAgent). The default is one keep-alive Agent per client. */
@@ -43,6 +45,7 @@ export interface ResolvedClientOptions {
   maxRetries: number;
   retryDelay: { baseMs: number; maxMs: number; maxRetryAfterMs: number };
   concurrency: number;
+  maxRequestsPerSecond: number | undefined;
   maxResponseBytes: number;
   dispatcher: Dispatcher | undefined;
   signal: AbortSignal | undefined;
@@ -62,6 +65,7 @@ export function resolveClientOptions(options: ClientOptions, defaultBaseUrl: str
       maxRetryAfterMs: parsed.retryDelay?.maxRetryAfterMs ?? 300_000,
     },
     concurrency: parsed.concurrency ?? 4,
+    maxRequestsPerSecond: parsed.maxRequestsPerSecond,
     maxResponseBytes: parsed.maxResponseBytes ?? 64 * 1024 * 1024,
     dispatcher: parsed.dispatcher,
     signal: parsed.signal,

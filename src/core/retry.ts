@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { ApiError, ConnectionError, RateLimitError, TimeoutError, isApiError } from './errors.js';
+import { ConnectionError, RateLimitError, TimeoutError, isApiError } from './errors.js';
 import type { Logger } from './options.js';
 
 export interface RetryPolicy {
@@ -14,8 +14,6 @@ export interface RetryPolicy {
   logger?: Logger | undefined;
   /** What is being retried, for log lines: `gcore GET /waap/v1/analytics/requests`. */
   describe: string;
-  /** Told of every 429, so a pager can slow down (adaptive concurrency). */
-  onRateLimited?: ((error: RateLimitError) => void) | undefined;
 }
 
 /** Connection failures, timeouts, 408, 429 and 5xx are worth another try; nothing else is. */
@@ -49,12 +47,9 @@ export function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy): Pr
       minTimeout: 0,
       maxTimeout: 0,
       signal: policy.signal,
-      onFailedAttempt: ({ error }) => {
-        if (error instanceof RateLimitError) policy.onRateLimited?.(error);
-      },
       shouldRetry: ({ error, retriesConsumed }) => {
         if (!isRetryable(error)) return false;
-        const retryAfter = error instanceof ApiError && error instanceof RateLimitError ? error.retryAfterMs : undefined;
+        const retryAfter = error instanceof RateLimitError ? error.retryAfterMs : undefined;
         if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return false;
         waitMs = retryAfter ?? backoffDelay(retriesConsumed + 1, policy.baseDelayMs, policy.maxDelayMs);
         policy.logger?.warn?.(`${policy.describe}: ${error.message}; retry ${retriesConsumed + 1} of ${policy.maxRetries} in ${waitMs} ms`, {

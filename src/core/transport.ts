@@ -12,7 +12,8 @@ import {
   type Provider,
 } from './errors.js';
 import type { ResolvedClientOptions } from './options.js';
-import { parseRetryAfter, withRetry, type RetryPolicy } from './retry.js';
+import { RequestLimiter } from './limiter.js';
+import { parseRetryAfter, withRetry } from './retry.js';
 import { VERSION } from './version.js';
 
 export type Query = ReadonlyArray<readonly [string, string]>;
@@ -32,6 +33,8 @@ export interface TransportConfig extends ResolvedClientOptions {
 }
 
 export interface Transport {
+  /** The client's request limiter (its adaptive limit is visible for tests and logs). */
+  readonly limiter: RequestLimiter;
   /** GETs `baseUrl + path` with `query`, retrying per policy, and returns the parsed JSON body of a 2xx. */
   getJson(path: string, query: Query, options?: GetOptions): Promise<JsonResponse>;
   /** Closes the client's own keep-alive Agent (a caller-given dispatcher is left alone). */
@@ -40,7 +43,6 @@ export interface Transport {
 
 export interface GetOptions {
   signal?: AbortSignal | undefined;
-  onRateLimited?: RetryPolicy['onRateLimited'];
 }
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'x-amzn-requestid', 'cf-ray'];
@@ -60,6 +62,30 @@ export function createTransport(config: TransportConfig): Transport {
     for (const secret of config.secrets()) if (secret) out = out.split(secret).join('[redacted]');
     return out;
   };
+
+  // Shared by every stream of this client: the provider sees one client, one budget.
+  const limiter = new RequestLimiter({
+    concurrency: config.concurrency,
+    maxRequestsPerSecond: config.maxRequestsPerSecond,
+    onChange: (from, to) =>
+      config.logger?.debug?.(`${config.provider}: ${to < from ? 'rate limited, ' : ''}requests in flight ${from} → ${to}`, { from, to }),
+  });
+
+  /** One attempt, holding a limiter slot only while on the wire (a Retry-After wait happens outside it). */
+  async function limited(path: string, query: Query, signal: AbortSignal | undefined): Promise<JsonResponse> {
+    const ticket = await limiter.acquire(signal);
+    let outcome: 'ok' | 'rate_limited' | 'failed' = 'failed';
+    try {
+      const response = await once(path, query, signal);
+      outcome = 'ok';
+      return response;
+    } catch (error) {
+      if (error instanceof RateLimitError) outcome = 'rate_limited';
+      throw error;
+    } finally {
+      limiter.release(ticket, outcome);
+    }
+  }
 
   async function once(path: string, query: Query, signal: AbortSignal | undefined): Promise<JsonResponse> {
     const search = query.length ? `?${new URLSearchParams(query as [string, string][]).toString()}` : '';
@@ -118,15 +144,15 @@ export function createTransport(config: TransportConfig): Transport {
   }
 
   return {
+    limiter,
     getJson(path, query, options = {}) {
       const signal = options.signal ?? config.signal;
-      return withRetry(() => once(path, query, signal), {
+      return withRetry(() => limited(path, query, signal), {
         maxRetries: config.maxRetries,
         ...timing,
         signal,
         logger: config.logger,
         describe: `${config.provider} GET ${path}`,
-        onRateLimited: options.onRateLimited,
       });
     },
     async close() {
