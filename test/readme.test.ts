@@ -5,7 +5,9 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serveHandlers, type LoopbackServer } from './support/loopback.js';
+import { botByeFake, generateBotByeRecords } from './support/botbye-fake.js';
 import { gcoreFake, makeGcoreRecords } from './support/gcore-fake.js';
+import { makeRateLimitingEvents, makeWafEvents, transactCdnFake } from './support/transactcdn-fake.js';
 
 /**
  * Runs every ```ts example of the README against local fakes, through the built package, with only the base URL
@@ -29,6 +31,20 @@ beforeAll(async () => {
   const t0 = Date.parse('2026-11-20T00:00:00Z');
   const gcore = gcoreFake({ apiKey: 'readme-gcore-key', records: makeGcoreRecords(500, { startMs: t0, stepMs: 60_000 }) });
   fakes.push({ server: await serveHandlers(gcore.handlers), factory: 'createGcoreClient', env: { GCORE_API_KEY: 'readme-gcore-key' } });
+
+  // TransactCDN keeps 30 days, so its events sit in the last hours, where the examples look.
+  const recent = Date.now() - 7_200_000;
+  const cdn = transactCdnFake({
+    token: 'readme-transactcdn-token',
+    accountNumber: '0001',
+    waf: makeWafEvents(300, { startMs: recent, stepMs: 20_000 }),
+    rateLimiting: makeRateLimitingEvents(50, { startMs: recent, stepMs: 60_000 }),
+  });
+  fakes.push({ server: await serveHandlers(cdn.handlers), factory: 'createTransactCdnClient', env: { TRANSACTCDN_TOKEN: 'readme-transactcdn-token' } });
+
+  const bots = botByeFake({ apiKey: 'readme-botbye-key', accountId: 'acc_1', projectId: 'p1', records: generateBotByeRecords(250, { newest: Date.now() - 1000, projectId: 'p1' }) });
+  const botServer = await serveHandlers(bots.handlers);
+  fakes.push({ server: botServer, factory: 'createBotByeClient', env: { BOTBYE_API_KEY: 'readme-botbye-key', BOTBYE_BASE_URL: botServer.url } });
 });
 
 afterAll(async () => {

@@ -94,7 +94,8 @@ export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
         start,
         resume: streamOptions?.resume ? readCheckpoint(streamOptions.resume, SOURCE, key, cursorPositionSchema) : undefined,
         open: cursorPages<BotByeRequest>({
-          prefetch: true,
+          // Cursor pages cannot be fetched in parallel; `concurrency: 1` means strictly one request at a time.
+          prefetch: resolved.concurrency > 1,
           async fetch({ after, signal }) {
             const cursor = JSON.stringify(after === null ? { first: query.limit } : { first: query.limit, after });
             const { body } = await transport.getJson(path, [['cursor', cursor], ...fixed], { signal });
