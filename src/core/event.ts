@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Fields a provider sent that its docs do not list: response schemas check the documented ones, and `raw` keeps all. */
+export type ExtraFields = { readonly [field: string]: unknown };
+
 /** What the provider did with the request, in one vocabulary for every provider. */
 export const dispositionSchema = z.enum([
   'allowed',

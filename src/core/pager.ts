@@ -123,17 +123,44 @@ export class EventStream<E> implements AsyncIterable<E> {
     return this.#initial.pos;
   }
 
-  async *#events(): AsyncGenerator<E, void, undefined> {
+  /**
+   * Events one by one. Hand-written rather than an async generator: it runs once per event, and a generator's
+   * resumption machinery costs as much as normalizing the event.
+   */
+  #events(): AsyncIterator<E, undefined> {
     const normalize = this.#spec.normalize;
-    for await (const page of this.#run()) {
-      const items = page.items;
-      for (let index = 0; index < items.length; index++) {
-        const event = normalize(items[index]);
-        // Set before yielding: once the consumer holds this event, the checkpoint is after it.
-        this.#position = { page, index };
-        yield event;
-      }
-    }
+    const pages = this.#run();
+    let page: Page<unknown, unknown> | undefined;
+    let index = 0;
+    let done = false;
+    const finished = { value: undefined, done: true } as const;
+    return {
+      next: async () => {
+        while (!done) {
+          if (page && index < page.items.length) {
+            const event = normalize(page.items[index]);
+            // Set before handing over: once the consumer holds this event, the checkpoint is after it.
+            this.#position = { page, index };
+            index++;
+            return { value: event, done: false };
+          }
+          const next = await pages.next().catch((error: unknown) => {
+            done = true;
+            throw error;
+          });
+          if (next.done) break;
+          page = next.value;
+          index = 0;
+        }
+        done = true;
+        return finished;
+      },
+      return: async () => {
+        done = true;
+        await pages.return(undefined);
+        return finished;
+      },
+    };
   }
 
   /** Drives the strategy, and on any exit aborts what is still in flight before closing it. */

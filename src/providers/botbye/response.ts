@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { ExtraFields } from '../../core/event.js';
 
 /**
- * The documented shape of a BotBye requests page. Objects are loose: fields BotBye adds later reach `raw`
- * untouched. Nothing here transforms a value, so a parsed node is the record exactly as received.
+ * The documented shape of a BotBye requests page. Nothing here transforms a value: `parseResponse` checks the
+ * documented fields and hands back the body itself, so a node is the record exactly as received, fields BotBye
+ * adds later included.
  * Optional strings are `nullish` because the doc's own sample sends `"remoteUser": null`.
  */
 const text = z.string().nullish();
@@ -10,7 +12,7 @@ const text = z.string().nullish();
 /** A date-time string `Date` can read (BotBye documents ISO 8601; zone-less values are read as UTC). */
 const dateTime = z.string().refine((value) => !Number.isNaN(parseBotByeTime(value).getTime()), 'must be an ISO 8601 date-time');
 
-export const botByeRequestSchema = z.looseObject({
+export const botByeRequestSchema = z.object({
   id: z.string().min(1),
   token: text,
   customerId: text,
@@ -40,11 +42,11 @@ export const botByeRequestSchema = z.looseObject({
   isBanByRule: z.boolean().nullish(),
 });
 /** One BotBye request record, exactly as the API sent it. */
-export type BotByeRequest = z.infer<typeof botByeRequestSchema>;
+export type BotByeRequest = z.infer<typeof botByeRequestSchema> & ExtraFields;
 
-export const botByePageSchema = z.looseObject({
-  edges: z.array(z.looseObject({ cursor: z.string().nullish(), node: botByeRequestSchema })),
-  pageInfo: z.looseObject({
+export const botByePageSchema = z.object({
+  edges: z.array(z.object({ cursor: z.string().nullish(), node: botByeRequestSchema })),
+  pageInfo: z.object({
     hasPreviousPage: z.boolean().optional(),
     hasNextPage: z.boolean(),
     startCursor: z.string().nullish(),

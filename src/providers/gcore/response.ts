@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExtraFields } from '../../core/event.js';
 
 // Strings the API may send empty or null; kept as received (normalize turns empties into absent fields).
 const text = z.string().nullish();
@@ -9,7 +10,7 @@ const int = z.number().int().nullish();
  * `client_ip`); value sets such as `decision` stay plain strings so a new value never fails a page. Unknown
  * fields are kept. Types only — this runs on every record of every page.
  */
-export const gcoreRecordSchema = z.looseObject({
+export const gcoreRecordSchema = z.object({
   id: z.string(),
   request_time: z.number().int(),
   client_ip: z.string(),
@@ -36,10 +37,10 @@ export const gcoreRecordSchema = z.looseObject({
   ja3: text,
 });
 /** A Gcore WAAP request record, as the API sent it. */
-export type GcoreRecord = z.infer<typeof gcoreRecordSchema>;
+export type GcoreRecord = z.infer<typeof gcoreRecordSchema> & ExtraFields;
 
 /** One page of `GET /waap/v1/analytics/requests`; `count` is the total across all pages. */
-export const gcoreRequestsPageSchema = z.looseObject({
+export const gcoreRequestsPageSchema = z.object({
   limit: z.number().int(),
   offset: z.number().int(),
   count: z.number().int(),

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type { ExtraFields } from '../../core/event.js';
 import { epochSecondsToMs, parseTimestamp } from './time.js';
 
 /**
  * Response schemas. The API returns only the event fields that hold data, so every field is optional except what
  * the normalizer cannot do without: an id, a time (`Epoch Time`, else a readable `Timestamp`) and `Client IP`.
- * Objects are loose: fields the docs do not list are kept, for `raw`.
+ * Nothing transforms a value: `parseResponse` checks the documented fields and hands back the body itself, so
+ * fields the docs do not list are kept in `raw`.
  */
 
 const str = z.string();
@@ -19,7 +21,7 @@ export function eventTimeMs(event: { 'Epoch Time'?: number | undefined; Timestam
 const hasTime = (event: Parameters<typeof eventTimeMs>[0]) => eventTimeMs(event) !== undefined;
 const TIME_MESSAGE = 'needs an Epoch Time or a Timestamp like 2016-09-07T00:20:40.345809Z';
 
-export const wafSubEventSchema = z.looseObject({
+export const wafSubEventSchema = z.object({
   'Matched Data': str.optional(),
   'Matched On': str.optional(),
   'Matched Value': str.optional(),
@@ -30,7 +32,7 @@ export const wafSubEventSchema = z.looseObject({
 });
 
 export const wafEventSchema = z
-  .looseObject({
+  .object({
     'Acl ID': str.optional(),
     'Acl Name': str.optional(),
     'Action Type': str.optional(),
@@ -64,10 +66,10 @@ export const wafEventSchema = z
   .refine((event) => event['Event ID'] !== undefined || event.id !== undefined, { message: 'needs an Event ID or an id', path: ['id'] })
   .refine(hasTime, { message: TIME_MESSAGE, path: ['Epoch Time'] });
 /** One WAF event log entry, as received. */
-export type TransactCdnWafRecord = z.output<typeof wafEventSchema>;
+export type TransactCdnWafRecord = z.output<typeof wafEventSchema> & ExtraFields;
 
 export const rateLimitingEventSchema = z
-  .looseObject({
+  .object({
     Status: str.optional(),
     'Epoch Time': num.optional(),
     'Rate Limiting Enforcement Type': str.optional(),
@@ -88,11 +90,11 @@ export const rateLimitingEventSchema = z
   })
   .refine(hasTime, { message: TIME_MESSAGE, path: ['Epoch Time'] });
 /** One rate-limiting event log entry, as received. */
-export type TransactCdnRateLimitingRecord = z.output<typeof rateLimitingEventSchema>;
+export type TransactCdnRateLimitingRecord = z.output<typeof rateLimitingEventSchema> & ExtraFields;
 
 /** A page of either event log: `page` of `page_of`, for the window `time_from`..`time_to` (epoch seconds). */
 function pageSchema<E extends z.ZodType>(event: E) {
-  return z.looseObject({
+  return z.object({
     page: z.number().int().nonnegative(),
     page_of: z.number().int().nonnegative(),
     time_from: num,

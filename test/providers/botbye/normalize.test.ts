@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eventCoreSchema } from '../../../src/core/event.js';
-import { formatPath } from '../../../src/core/validate.js';
+import { formatPath, parseResponse } from '../../../src/core/validate.js';
 import { normalizeBotByeRequest, parseBotByeHeaders } from '../../../src/providers/botbye/normalize.js';
-import { botByePageSchema, botByeRequestSchema, type BotByeRequest } from '../../../src/providers/botbye/response.js';
+import { botByePageSchema, botByeRequestSchema, type BotByePage, type BotByeRequest } from '../../../src/providers/botbye/response.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/botbye/requests-page.json', import.meta.url), 'utf8')) as {
   edges: Array<{ node: BotByeRequest }>;
@@ -14,8 +14,8 @@ const record = (over: Partial<Record<keyof BotByeRequest, unknown>> & Record<str
 
 describe('BotBye response schema', () => {
   it('accepts the doc sample and keeps unknown fields', () => {
-    const page = botByePageSchema.parse({ ...fixture, attributes: { a: 1 }, edges: [{ ...fixture.edges[0], node: { ...sample, botScore: 0.9 } }] });
-    expect(page.edges[0]!.node.botScore).toBe(0.9);
+    const page = parseResponse(botByePageSchema, { ...fixture, attributes: { a: 1 }, edges: [{ ...fixture.edges[0], node: { ...sample, botScore: 0.9 } }] }, 'botbye', '/requests') as BotByePage & { attributes?: unknown };
+    expect((page.edges[0]!.node as BotByeRequest).botScore).toBe(0.9);
     expect(page.attributes).toEqual({ a: 1 });
   });
 

@@ -1,8 +1,13 @@
+import { parseResponse } from '../../../src/core/validate.js';
+import type { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eventCoreSchema } from '../../../src/core/event.js';
 import { normalizeGcore, type GcoreEvent } from '../../../src/providers/gcore/normalize.js';
 import { gcoreRecordSchema, gcoreRequestsPageSchema, type GcoreRecord } from '../../../src/providers/gcore/response.js';
+
+/** The shipped path: `parseResponse` checks with the schema and hands back the body itself (unknown fields kept). */
+const accept = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => parseResponse(schema, body, 'gcore', '/test');
 
 const fixture: unknown = JSON.parse(readFileSync(new URL('../../../fixtures/gcore/requests-page.json', import.meta.url), 'utf8'));
 
@@ -20,18 +25,18 @@ const base: GcoreRecord = {
 
 describe('gcore response schemas', () => {
   it('parse the doc sample page', () => {
-    const page = gcoreRequestsPageSchema.parse(fixture);
+    const page = accept(gcoreRequestsPageSchema, fixture);
     expect(page.count).toBe(123);
     expect(page.results).toHaveLength(1);
   });
 
   it('keep unknown fields and tolerate nulls and empty strings', () => {
-    const record = gcoreRecordSchema.parse({ ...base, decision: '', status_code: null, new_field: { a: 1 } });
+    const record = accept(gcoreRecordSchema, { ...base, decision: '', status_code: null, new_field: { a: 1 } });
     expect(record).toEqual({ ...base, decision: '', status_code: null, new_field: { a: 1 } });
   });
 
   it('accept decision values outside the documented set', () => {
-    expect(gcoreRecordSchema.parse({ ...base, decision: 'quarantined' }).decision).toBe('quarantined');
+    expect(accept(gcoreRecordSchema, { ...base, decision: 'quarantined' }).decision).toBe('quarantined');
   });
 
   it.each([
@@ -52,7 +57,7 @@ describe('gcore response schemas', () => {
 
 describe('normalizeGcore', () => {
   it('maps the doc sample field by field', () => {
-    const record = gcoreRequestsPageSchema.parse(fixture).results[0]!;
+    const record = accept(gcoreRequestsPageSchema, fixture).results[0]!;
     const event = normalized(record);
     expect(event).toStrictEqual({
       provider: 'gcore',

@@ -1,3 +1,5 @@
+import { parseResponse } from '../../../src/core/validate.js';
+import type { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eventCoreSchema } from '../../../src/core/event.js';
@@ -6,9 +8,12 @@ import { rateLimitingPageSchema, wafEventSchema, wafPageSchema } from '../../../
 import { methodFromName, statusFromName } from '../../../src/providers/transactcdn/status-codes.js';
 import { epochSecondsToMs, parseTimestamp } from '../../../src/providers/transactcdn/time.js';
 
+/** The shipped path: `parseResponse` checks with the schema and hands back the body itself (unknown fields kept). */
+const accept = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => parseResponse(schema, body, 'transactcdn', '/test');
+
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../fixtures/transactcdn/${name}`, import.meta.url), 'utf8'));
-const wafPage = wafPageSchema.parse(fixture('waf-eventlogs-page.json'));
-const rlPage = rateLimitingPageSchema.parse(fixture('rate-limiting-eventlogs-page.json'));
+const wafPage = accept(wafPageSchema, fixture('waf-eventlogs-page.json'));
+const rlPage = accept(rateLimitingPageSchema, fixture('rate-limiting-eventlogs-page.json'));
 
 const SUB_EVENT_RULE = { id: '981255', message: 'Detects MSSQL code execution and information gathering attempts', tags: ['OWASP_CRS/ANOMALY/EXCEEDED'] };
 
@@ -62,7 +67,7 @@ describe('TransactCDN WAF sample page', () => {
     ['SOMETHING_NEW', 'PRODUCTION', 'unknown'],
     ['block_request', undefined, 'unknown'],
   ])('Action Type %s under Profile Type %s → %s', (action, profile, disposition) => {
-    const raw = wafEventSchema.parse({ ...wafPage.events[0], 'Action Type': action, 'Profile Type': profile });
+    const raw = accept(wafEventSchema, { ...wafPage.events[0], 'Action Type': action, 'Profile Type': profile });
     const event = normalizeWafEvent(raw);
     expect(event.disposition).toBe(disposition);
     expect(event.providerAction).toBe(action);
@@ -71,7 +76,7 @@ describe('TransactCDN WAF sample page', () => {
   it('falls back to Timestamp (both separators) when Epoch Time is absent, and drops placeholders', () => {
     const { 'Epoch Time': _drop, ...rest } = wafPage.events[0]!;
     for (const stamp of ['2016-09-07T00:20:40.345809Z', '2016-09-07T00:20:40:345809Z']) {
-      const event = normalizeWafEvent(wafEventSchema.parse({ ...rest, Timestamp: stamp, Referer: 'XXXNAXXX@fields.REFERER', 'Country Code': 'XXXNAXXX@geo.COUNTRY' }));
+      const event = normalizeWafEvent(accept(wafEventSchema, { ...rest, Timestamp: stamp, Referer: 'XXXNAXXX@fields.REFERER', 'Country Code': 'XXXNAXXX@geo.COUNTRY' }));
       expect(event.time).toEqual(new Date('2016-09-07T00:20:40.345Z'));
       expect(event.request.referer).toBeUndefined();
       expect(event.client.country).toBeUndefined();
@@ -88,7 +93,7 @@ describe('TransactCDN WAF sample page', () => {
 
   it('keeps an unknown field and names a rule from the top level when there are no sub events', () => {
     const { 'Sub Events': _s, ...flat } = wafPage.events[0]!;
-    const raw = wafEventSchema.parse({ ...flat, 'Rule ID': 981176, 'Rule Tags': 'OWASP_CRS/WEB_ATTACK OWASP_CRS/XSS', 'New Field': 1 });
+    const raw = accept(wafEventSchema, { ...flat, 'Rule ID': 981176, 'Rule Tags': 'OWASP_CRS/WEB_ATTACK OWASP_CRS/XSS', 'New Field': 1 });
     const event = normalizeWafEvent(raw);
     expect(event.raw['New Field']).toBe(1);
     expect(event.rules).toStrictEqual([{ id: '981176', message: wafPage.events[0]!['Rule Message'], tags: ['OWASP_CRS/WEB_ATTACK', 'OWASP_CRS/XSS'] }]);
