@@ -72,10 +72,16 @@ export class EventStream<E> implements AsyncIterable<E> {
   /** Position after the last item the consumer received, or the start before it received any. */
   #position: { page: Page<unknown, unknown>; index: number } | { pos: unknown } | undefined;
 
-  /** @internal Built by the provider clients. */
-  constructor(spec: StreamSpec<E, any, any>) {
+  /** Built by the provider clients, through `EventStream.of`. */
+  private constructor(spec: StreamSpec<E, unknown, unknown>) {
     this.#spec = spec;
     if (spec.resume !== undefined) this.#initial = { pos: spec.resume };
+  }
+
+  /** A stream over a paging strategy. The record and position types stay the strategy's business. */
+  static of<E, Raw, Pos>(spec: StreamSpec<E, Raw, Pos>): EventStream<E> {
+    // Raw and Pos only ever flow from the strategy back into it (normalize, checkpoints), so erasing them is safe.
+    return new EventStream<E>(spec as unknown as StreamSpec<E, unknown, unknown>);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<E> {

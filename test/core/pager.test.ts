@@ -34,9 +34,9 @@ const PAGES = [[1, 2, 3], [4, 5, 6], [7]];
 
 describe('EventStream', () => {
   it('yields normalized events in order, and pages with their checkpoints', async () => {
-    expect(await new EventStream(numbers(PAGES).spec).toArray()).toEqual(['#1', '#2', '#3', '#4', '#5', '#6', '#7']);
+    expect(await EventStream.of(numbers(PAGES).spec).toArray()).toEqual(['#1', '#2', '#3', '#4', '#5', '#6', '#7']);
     const pages = [];
-    for await (const page of new EventStream(numbers(PAGES).spec).pages()) pages.push(page);
+    for await (const page of EventStream.of(numbers(PAGES).spec).pages()) pages.push(page);
     expect(pages.map((p) => p.items)).toEqual([['#1', '#2', '#3'], ['#4', '#5', '#6'], ['#7']]);
     expect(pages[0]!.checkpoint.position).toEqual({ start: 0, end: 1, page: 1, skip: 3 });
     expect(pages[0]!.raw).toEqual({ p: 1 });
@@ -44,7 +44,7 @@ describe('EventStream', () => {
 
   it('checkpoints after exactly the last event received, and resumes with the next', async () => {
     for (let stopAfter = 1; stopAfter <= 7; stopAfter++) {
-      const stream = new EventStream(numbers(PAGES).spec);
+      const stream = EventStream.of(numbers(PAGES).spec);
       const head: string[] = [];
       for await (const e of stream) {
         head.push(e);
@@ -52,21 +52,21 @@ describe('EventStream', () => {
       }
       const checkpoint = JSON.parse(JSON.stringify(stream.checkpoint()));
       const resume = readCheckpoint(checkpoint, 'transactcdn.waf', 'q', pagePositionSchema);
-      const tail = await new EventStream({ ...numbers(PAGES).spec, resume }).toArray();
+      const tail = await EventStream.of({ ...numbers(PAGES).spec, resume }).toArray();
       expect([...head, ...tail]).toEqual(['#1', '#2', '#3', '#4', '#5', '#6', '#7']);
     }
   });
 
   it('aborts the strategy signal when the consumer breaks', async () => {
     const { spec, seen } = numbers(PAGES);
-    for await (const e of new EventStream(spec)) if (e === '#2') break;
+    for await (const e of EventStream.of(spec)) if (e === '#2') break;
     expect(seen[0]!.aborted).toBe(true);
     expect((seen[0]!.reason as Error).name).toBe('AbortError');
   });
 
   it('a caller abort ends a hanging iteration with AbortError', async () => {
     const controller = new AbortController();
-    const stream = new EventStream({ ...numbers(PAGES, { hangOn: 2 }).spec, signals: [controller.signal] });
+    const stream = EventStream.of({ ...numbers(PAGES, { hangOn: 2 }).spec, signals: [controller.signal] });
     const got: string[] = [];
     const run = (async () => {
       for await (const e of stream) got.push(e);
@@ -78,7 +78,7 @@ describe('EventStream', () => {
   });
 
   it('a failure ends the iteration loudly, and the checkpoint still marks what was received', async () => {
-    const stream = new EventStream(numbers(PAGES, { failOn: 2 }).spec);
+    const stream = EventStream.of(numbers(PAGES, { failOn: 2 }).spec);
     const got: string[] = [];
     await expect(
       (async () => {
@@ -86,16 +86,16 @@ describe('EventStream', () => {
       })(),
     ).rejects.toBeInstanceOf(ServerError);
     expect(got).toEqual(['#1', '#2', '#3']);
-    const tail = await new EventStream({ ...numbers(PAGES).spec, resume: stream.checkpoint().position as PagePosition }).toArray();
+    const tail = await EventStream.of({ ...numbers(PAGES).spec, resume: stream.checkpoint().position as PagePosition }).toArray();
     expect(tail).toEqual(['#4', '#5', '#6', '#7']);
   });
 
   it('toArray refuses to grow past its cap without max, and stops at max with it', async () => {
     const many = Array.from({ length: 11 }, (_, p) => Array.from({ length: 1000 }, (_, i) => p * 1000 + i));
-    await expect(new EventStream(numbers(many).spec).toArray()).rejects.toBeInstanceOf(LimitExceededError);
-    expect(await new EventStream(numbers(many).spec).toArray({ max: 5 })).toEqual(['#0', '#1', '#2', '#3', '#4']);
-    expect(await new EventStream(numbers(many).spec).toArray({ max: 11_000 })).toHaveLength(11_000);
-    expect(await new EventStream(numbers(PAGES).spec).toArray({ max: 0 })).toEqual([]);
+    await expect(EventStream.of(numbers(many).spec).toArray()).rejects.toBeInstanceOf(LimitExceededError);
+    expect(await EventStream.of(numbers(many).spec).toArray({ max: 5 })).toEqual(['#0', '#1', '#2', '#3', '#4']);
+    expect(await EventStream.of(numbers(many).spec).toArray({ max: 11_000 })).toHaveLength(11_000);
+    expect(await EventStream.of(numbers(PAGES).spec).toArray({ max: 0 })).toEqual([]);
   });
 
   it('refuses a checkpoint from another source, another query, or of another shape', () => {

@@ -88,7 +88,7 @@ export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
       ];
       const key = fingerprint({ accountId, ...query });
       const start = (): CursorPosition => ({ ...cursorStart(), after: query.after ?? null });
-      return new EventStream<BotByeEvent>({
+      return EventStream.of({
         source: SOURCE,
         query: key,
         start,

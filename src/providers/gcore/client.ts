@@ -58,7 +58,7 @@ export function createGcoreClient(options: GcoreClientOptions): GcoreClient {
     const buildQuery = gcoreQueryBuilder(filters);
     const ascending = filters.ordering === 'request_time' || filters.ordering === 'requestTime';
 
-    return new EventStream<GcoreEvent>({
+    return EventStream.of({
       source: 'gcore.waap',
       query: key,
       // No `end`: pin it now, so records arriving meanwhile cannot shift offsets.

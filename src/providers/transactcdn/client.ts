@@ -95,7 +95,7 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
   }): EventStream<E> {
     const query = fingerprint(spec.query);
     const resume = spec.options?.resume ? readCheckpoint(spec.options.resume, spec.source, query, pagePositionSchema) : undefined;
-    return new EventStream<E>({
+    return EventStream.of({
       source: spec.source,
       query,
       // Called when iteration starts: that is the instant an open window is pinned (and kept in checkpoints).

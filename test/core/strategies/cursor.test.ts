@@ -20,13 +20,13 @@ function memoryCursor(total: number, size: number, break_?: 'repeat' | 'no-curso
 }
 
 const stream = (api: ReturnType<typeof memoryCursor>, prefetch = true, resume?: CursorPosition) =>
-  new EventStream<number>({
+  EventStream.of({
     source: 'botbye.requests',
     query: 'q',
     start: cursorStart,
     resume,
     open: cursorPages({ prefetch, fetch: api.fetch }),
-    normalize: (n) => n,
+    normalize: (n: number) => n,
     signals: [],
   });
 

@@ -49,13 +49,13 @@ function dataset(n: number, burstEvery = 7): Rec[] {
 }
 
 function stream(api: ReturnType<typeof memoryApi>, opts: { start: number; end: number; limit: number; maxOffset: number; direction: 'asc' | 'desc'; concurrency: number; resume?: unknown }) {
-  return new EventStream<Rec>({
+  return EventStream.of({
     source: 'gcore.waap',
     query: 'q',
     start: () => offsetStart(opts.start, opts.end),
     resume: opts.resume === undefined ? undefined : readCheckpoint(opts.resume, 'gcore.waap', 'q', offsetPositionSchema),
     open: offsetPages({ ...opts, fetch: api.fetch, timeOf: (r) => r.t }),
-    normalize: (r) => r,
+    normalize: (r: Rec) => r,
     signals: [],
   });
 }

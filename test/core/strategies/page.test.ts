@@ -21,13 +21,13 @@ function memoryPages(total: number, size: number, jitterMs = 0) {
 }
 
 const stream = (api: ReturnType<typeof memoryPages>, concurrency: number, resume?: PagePosition) =>
-  new EventStream<number>({
+  EventStream.of({
     source: 'transactcdn.waf',
     query: 'q',
     start: () => pageStart(0, 1),
     resume,
     open: pagePages({ concurrency, fetch: api.fetch }),
-    normalize: (n) => n,
+    normalize: (n: number) => n,
     signals: [],
   });
 
