@@ -70,6 +70,13 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
       // A resumed position may sit mid-page: read its whole page and skip the delivered part, so every
       // page stays on the multiple-of-limit grid the reach was computed for.
       const aligned = win.offset - (win.offset % limit);
+      if (aligned > maxOffset) {
+        // A checkpoint after the last record of a window that filled the whole reach: nothing is left in it.
+        const next = advance(win, reach);
+        if (!next) return;
+        win = next;
+        continue;
+      }
       const probe = await fetchPage(win, aligned, signal, win.offset - aligned);
       if (probe.response.total > reach) {
         if (win.offset > 0) {
@@ -79,7 +86,7 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
         continue;
       }
       yield* drain(win, probe, signal);
-      const next = advance(win);
+      const next = advance(win, probe.response.total);
       if (!next) return;
       win = next;
     }
@@ -103,11 +110,17 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
         const received = current.response.items.length;
         if (current.page.items.length) yield current.page;
         const end = current.offset + received;
-        if (received === 0 || end >= total || end > maxOffset) return;
+        if (received === 0 || end >= total) return;
+        if (end > maxOffset) {
+          throw new PaginationError(`records ${end}..${total - 1} of a window lie past the provider's offset cap (${maxOffset}); the data changed under a closed window`);
+        }
         if (received < limit) {
-          // A short page before the total: whatever was prefetched assumed full pages. Refetch from here.
+          // A short page before the total: the prefetches assumed full pages. Re-read from the true next offset,
+          // on the page grid (the page holding it, skipping what was already received), so the reach holds.
           queue.clear();
-          nextOffset = end;
+          const aligned = end - (end % limit);
+          queue.push((taskSignal) => fetchPage(win, aligned, taskSignal, end - aligned));
+          nextOffset = aligned + limit;
           fill();
         }
         current = await queue.shift();
@@ -163,9 +176,14 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
     return direction === 'desc' ? { ...win, lo: win.hi - target } : { ...win, hi: win.lo + target };
   }
 
-  /** The next sub-window after `win`, of the same span, or undefined when the caller's window is done. */
-  function advance(win: OffsetPosition): OffsetPosition | undefined {
-    const span = Math.max(1, win.hi - win.lo);
+  /**
+   * The next sub-window after `win`, or undefined when the caller's window is done. Its span follows the last
+   * window's density: a window that held far less than the reach doubles or quadruples the next, so one burst
+   * of records does not leave a long query crawling in tiny windows.
+   */
+  function advance(win: OffsetPosition, total: number): OffsetPosition | undefined {
+    const growth = total < reach / 4 ? 4 : total < reach / 2 ? 2 : 1;
+    const span = Math.max(1, (win.hi - win.lo) * growth);
     if (direction === 'desc') {
       if (win.lo === win.start) return undefined;
       return { ...win, hi: win.lo, lo: Math.max(win.start, win.lo - span), offset: 0 };

@@ -114,6 +114,54 @@ describe('offset strategy', () => {
     expect(Math.max(...api.calls.map((c) => c.offset))).toBeLessThanOrEqual(200);
   });
 
+  it('widens windows again after a burst, so one crowded moment does not make the rest of the query crawl', async () => {
+    // A burst of 25 records in 1 ms, then one record every 100 ms for 100 s; the reach is 30.
+    const burst = Array.from({ length: 25 }, (_, id) => ({ id, t: 100_000 }));
+    const sparse = Array.from({ length: 1000 }, (_, i) => ({ id: 100 + i, t: i * 100 }));
+    const records = [...burst, ...sparse];
+    const api = memoryApi(records, { ...edges[0]!, maxOffset: 20, direction: 'desc' });
+    const got = (await stream(api, { start: 0, end: 100_000, limit: 10, maxOffset: 20, direction: 'desc', concurrency: 1 }).toArray()).map((r) => r.id);
+    expect(got.sort((a, b) => a - b)).toEqual(records.map((r) => r.id).sort((a, b) => a - b));
+    // ~1025 records need ~103 pages; a span stuck at the burst's width would need several times that.
+    expect(api.calls.length).toBeLessThan(160);
+  });
+
+  it('resumes a checkpoint taken after the last record of a window that filled the whole reach', async () => {
+    // 30 records in [0, 30): exactly the reach (maxOffset 20 + limit 10) of the first window.
+    const records = [...Array.from({ length: 30 }, (_, id) => ({ id, t: 100 + id })), ...Array.from({ length: 5 }, (_, i) => ({ id: 100 + i, t: 10 + i }))];
+    const api = memoryApi(records, { ...edges[0]!, maxOffset: 20, direction: 'desc' });
+    const opts = { start: 0, end: 200, limit: 10, maxOffset: 20, direction: 'desc' as const, concurrency: 1 };
+    const first = stream(api, opts);
+    const head: number[] = [];
+    for await (const r of first) {
+      head.push(r.id);
+      if (head.length === 30) break;
+    }
+    const tail = (await stream(api, { ...opts, resume: JSON.parse(JSON.stringify(first.checkpoint())) }).toArray()).map((r) => r.id);
+    expect([...head, ...tail].sort((a, b) => a - b)).toEqual(records.map((r) => r.id).sort((a, b) => a - b));
+    expect(Math.max(...api.calls.map((c) => c.offset))).toBeLessThanOrEqual(20);
+  });
+
+  it('a short page near the offset cap still reads the whole window, on the page grid', async () => {
+    const records = Array.from({ length: 30 }, (_, id) => ({ id, t: 100 + id }));
+    const api = memoryApi(records, { ...edges[0]!, maxOffset: 20, direction: 'desc' });
+    let shorted = false;
+    const flaky = {
+      ...api,
+      fetch: async (req: OffsetRequest) => {
+        const res = await api.fetch(req);
+        if (req.offset === 0 && !shorted) {
+          shorted = true;
+          return { ...res, items: res.items.slice(0, 9) };
+        }
+        return res;
+      },
+    };
+    const ids = (await stream(flaky, { start: 0, end: 200, limit: 10, maxOffset: 20, direction: 'desc', concurrency: 2 }).toArray()).map((r) => r.id);
+    expect(ids).toEqual(expected(records, 0, 200, edges[0]!, 'desc'));
+    expect(api.calls.every((c) => c.offset % 10 === 0)).toBe(true);
+  });
+
   it('refuses, loudly, a millisecond holding more records than the cap can reach', async () => {
     const records = Array.from({ length: 300 }, (_, id) => ({ id, t: 50 }));
     const api = memoryApi(records, { ...edges[0]!, maxOffset: 100, direction: 'desc' });
