@@ -6,7 +6,14 @@
  * `cause`, `toString()`, `JSON.stringify` or `util.inspect`.
  */
 
-export type Provider = 'gcore' | 'transactcdn' | 'botbye';
+import type { z } from 'zod';
+import type { providerSchema } from './event.js';
+
+export type Provider = z.infer<typeof providerSchema>;
+
+/** Marks our errors across copies of the package (Symbol.for is process-wide), so a guard matching by `name`
+ *  cannot mistake a platform `DOMException` named `TimeoutError` for ours. */
+const BRAND = Symbol.for('wafstream.error');
 
 /** One problem found by a zod schema: where it is (`path`) and which rule it broke (`message`). */
 export interface Issue {
@@ -50,6 +57,7 @@ export interface ApiErrorInit {
   path: string;
   requestId?: string | undefined;
   body?: string | undefined;
+  retryAfterMs?: number | undefined;
 }
 
 /** The provider answered with an error status. */
@@ -62,6 +70,8 @@ export class ApiError extends WafstreamError {
   readonly requestId: string | undefined;
   /** The first few hundred characters of the response body. */
   readonly bodyExcerpt: string;
+  /** The provider's `Retry-After`, in ms, when it sent one (429, 503). */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: ApiErrorInit, detail?: string) {
     const excerpt = excerptOf(init.body);
@@ -73,6 +83,7 @@ export class ApiError extends WafstreamError {
     this.path = init.path;
     this.requestId = init.requestId;
     this.bodyExcerpt = excerpt;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 
@@ -89,12 +100,6 @@ export class NotFoundError extends ApiError {
 /** 429, after every retry. `retryAfterMs` is the provider's last `Retry-After`, when it sent one. */
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError' as const;
-  readonly retryAfterMs: number | undefined;
-
-  constructor(init: ApiErrorInit, retryAfterMs: number | undefined) {
-    super(init);
-    this.retryAfterMs = retryAfterMs;
-  }
 }
 
 /** 5xx, after every retry. */
@@ -153,6 +158,8 @@ export class LimitExceededError extends WafstreamError {
   override name = 'LimitExceededError' as const;
 }
 
+Object.defineProperty(WafstreamError.prototype, BRAND, { value: true });
+
 function excerptOf(body: string | undefined): string {
   if (!body) return '';
   const flat = body.replace(/\s+/g, ' ').trim();
@@ -161,7 +168,7 @@ function excerptOf(body: string | undefined): string {
 
 function guard<T extends WafstreamError>(cls: abstract new (...args: never[]) => T, ...names: string[]) {
   return (error: unknown): error is T =>
-    error instanceof cls || (error instanceof Error && names.includes(error.name));
+    error instanceof cls || (error instanceof Error && (error as Partial<Record<typeof BRAND, true>>)[BRAND] === true && names.includes(error.name));
 }
 
 export const isWafstreamError = guard(WafstreamError, 'WafstreamError', 'FilterValidationError', 'ApiError',
@@ -177,3 +184,4 @@ export const isResponseValidationError = guard(ResponseValidationError, 'Respons
 export const isConnectionError = guard(ConnectionError, 'ConnectionError');
 export const isTimeoutError = guard(TimeoutError, 'TimeoutError');
 export const isPaginationError = guard(PaginationError, 'PaginationError');
+export const isLimitExceededError = guard(LimitExceededError, 'LimitExceededError');

@@ -6,14 +6,21 @@
  * @example
  * for await (const e of mergeEvents([waap.requests(q1), cdn.wafEvents(q2)])) console.log(e.source, e.time);
  */
-export async function* mergeEvents<E extends { time: Date }>(
-  streams: ReadonlyArray<AsyncIterable<E>>,
+export async function* mergeEvents<S extends ReadonlyArray<AsyncIterable<{ time: Date }>>>(
+  streams: S,
   options: { order?: 'desc' | 'asc' } = {},
-): AsyncGenerator<E, void, undefined> {
+): AsyncGenerator<EventOfStream<S[number]>, void, undefined> {
+  type E = EventOfStream<S[number]>;
   const newestFirst = (options.order ?? 'desc') === 'desc';
-  const iterators = streams.map((stream) => stream[Symbol.asyncIterator]());
-  const heads: Array<IteratorResult<E> | undefined> = await Promise.all(iterators.map((it) => it.next()));
+  const iterators = streams.map((stream) => stream[Symbol.asyncIterator]() as AsyncIterator<E>);
+  const heads: Array<IteratorResult<E> | undefined> = [];
   try {
+    // Inside the try: if one input fails on its first page, the others are still closed below.
+    const first = await Promise.allSettled(iterators.map((it) => it.next()));
+    for (const settled of first) {
+      if (settled.status === 'rejected') throw settled.reason;
+      heads.push(settled.value);
+    }
     while (true) {
       let pick = -1;
       let best = 0;
@@ -36,3 +43,6 @@ export async function* mergeEvents<E extends { time: Date }>(
     await Promise.allSettled(iterators.map((it, i) => (heads[i]?.done ? undefined : it.return?.())));
   }
 }
+
+/** The element type of one input stream: a union over the inputs, so `raw` still narrows on `source`. */
+type EventOfStream<T> = T extends AsyncIterable<infer E> ? E : never;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { FilterValidationError, LimitExceededError } from './errors.js';
 import type { Source } from './event.js';
 import type { StreamOptions } from './options.js';
+import { abortReason } from './retry.js';
 
 /** One provider page, as a paging strategy hands it to the stream. */
 export interface Page<Raw, Pos> {
@@ -140,29 +142,38 @@ export class EventStream<E> implements AsyncIterable<E> {
     let index = 0;
     let done = false;
     const finished = { value: undefined, done: true } as const;
-    return {
-      next: async () => {
-        while (!done) {
-          if (page && index < page.items.length) {
-            const event = normalize(page.items[index]);
-            // Set before handing over: once the consumer holds this event, the checkpoint is after it.
-            this.#position = { page, index };
-            index++;
-            return { value: event, done: false };
-          }
-          const next = await pages.next().catch((error: unknown) => {
-            done = true;
-            throw error;
-          });
-          if (next.done) break;
-          page = next.value;
-          index = 0;
+    const step = async (): Promise<IteratorResult<E, undefined>> => {
+      while (!done) {
+        if (page && index < page.items.length) {
+          const event = normalize(page.items[index]);
+          // Set before handing over: once the consumer holds this event, the checkpoint is after it.
+          this.#position = { page, index };
+          index++;
+          return { value: event, done: false };
         }
-        done = true;
-        return finished;
+        const next = await pages.next().catch((error: unknown) => {
+          done = true;
+          throw error;
+        });
+        if (next.done) break;
+        page = next.value;
+        index = 0;
+      }
+      done = true;
+      return finished;
+    };
+    // Calls are served one after another, as an async generator would: two pending next() calls must not
+    // both advance the page and skip records.
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      next: () => {
+        const result = queue.then(step);
+        queue = result.catch(() => {});
+        return result;
       },
       return: async () => {
         done = true;
+        await queue;
         await pages.return(undefined);
         return finished;
       },
@@ -173,6 +184,8 @@ export class EventStream<E> implements AsyncIterable<E> {
   async *#run(): AsyncGenerator<Page<unknown, unknown>, void, undefined> {
     const from = this.#position === undefined ? this.#startPosition() : this.checkpoint().position;
     const controller = new AbortController();
+    // Every page in flight listens on this signal; `concurrency` may exceed Node's default warning threshold of 10.
+    setMaxListeners(0, controller.signal);
     const unlink = link(controller, this.#spec.signals);
     const iterator = this.#spec.open(from, { signal: controller.signal })[Symbol.asyncIterator]();
     try {
@@ -225,10 +238,10 @@ export function link(controller: AbortController, signals: ReadonlyArray<AbortSi
   for (const signal of signals) {
     if (!signal) continue;
     if (signal.aborted) {
-      controller.abort(signal.reason);
+      controller.abort(abortReason(signal));
       break;
     }
-    const onAbort = () => controller.abort(signal.reason);
+    const onAbort = () => controller.abort(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     hooks.push(() => signal.removeEventListener('abort', onAbort));
   }

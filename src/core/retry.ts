@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { ConnectionError, RateLimitError, TimeoutError, isApiError } from './errors.js';
+import { ConnectionError, TimeoutError, isApiError } from './errors.js';
 import type { Logger } from './options.js';
 
 export interface RetryPolicy {
@@ -37,6 +37,11 @@ export function backoffDelay(retry: number, baseDelayMs: number, maxDelayMs: num
  */
 export function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy): Promise<T> {
   let waitMs = 0;
+  const { signal } = policy;
+  // p-retry rethrows a non-Error abort reason as a TypeError; the caller should see a standard AbortError.
+  const asAbort = (error: unknown) => {
+    throw signal?.aborted ? abortReason(signal) : error;
+  };
   return pRetry(
     async () => {
       if (waitMs > 0) await sleep(waitMs, policy.signal);
@@ -49,7 +54,7 @@ export function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy): Pr
       signal: policy.signal,
       shouldRetry: ({ error, retriesConsumed }) => {
         if (!isRetryable(error)) return false;
-        const retryAfter = error instanceof RateLimitError ? error.retryAfterMs : undefined;
+        const retryAfter = isApiError(error) ? error.retryAfterMs : undefined;
         if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return false;
         waitMs = retryAfter ?? backoffDelay(retriesConsumed + 1, policy.baseDelayMs, policy.maxDelayMs);
         policy.logger?.warn?.(`${policy.describe}: ${error.message}; retry ${retriesConsumed + 1} of ${policy.maxRetries} in ${waitMs} ms`, {
@@ -60,7 +65,13 @@ export function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy): Pr
         return true;
       },
     },
-  );
+  ).catch(asAbort);
+}
+
+/** The signal's reason when it is an Error (an `AbortError` by default), else an `AbortError` naming it. */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException(typeof reason === 'string' ? reason : 'This operation was aborted', 'AbortError');
 }
 
 /** Parses `Retry-After`: delay-seconds or an HTTP date. Returns milliseconds, or undefined when absent or unreadable. */
@@ -76,10 +87,10 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 /** Waits `ms`, rejecting with the signal's reason if it aborts first; leaves no timer behind either way. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(abortReason(signal));
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal!.reason);
+      reject(abortReason(signal!));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

@@ -5,6 +5,7 @@ import {
   ConnectionError,
   NotFoundError,
   RateLimitError,
+  ResponseValidationError,
   ServerError,
   TimeoutError,
   WafstreamError,
@@ -13,7 +14,7 @@ import {
 } from './errors.js';
 import type { ResolvedClientOptions } from './options.js';
 import { RequestLimiter } from './limiter.js';
-import { parseRetryAfter, withRetry } from './retry.js';
+import { abortReason, parseRetryAfter, withRetry } from './retry.js';
 import { VERSION } from './version.js';
 
 export type Query = ReadonlyArray<readonly [string, string]>;
@@ -91,6 +92,8 @@ export function createTransport(config: TransportConfig): Transport {
     const search = query.length ? `?${new URLSearchParams(query as [string, string][]).toString()}` : '';
     const url = `${config.baseUrl}${path}${search}`;
     const where = `${path}${search}`;
+    // The limiter may have granted this slot just as the caller gave up.
+    if (signal?.aborted) throw abortReason(signal);
 
     // One controller per attempt: it fires on the caller's abort or on our timeout, and we can tell which.
     const controller = new AbortController();
@@ -115,10 +118,15 @@ export function createTransport(config: TransportConfig): Transport {
       const text = await readText(res.body, config.maxResponseBytes, config.provider, where);
       const requestId = headerValue(res.headers, REQUEST_ID_HEADERS);
       if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw statusError(
-          { provider: config.provider, status: res.statusCode, method: 'GET', path: where, requestId, body: scrub(text) },
-          parseRetryAfter(res.headers['retry-after']),
-        );
+        throw statusError({
+          provider: config.provider,
+          status: res.statusCode,
+          method: 'GET',
+          path: where,
+          requestId,
+          body: scrub(text),
+          retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+        });
       }
       let body: unknown;
       try {
@@ -129,7 +137,7 @@ export function createTransport(config: TransportConfig): Transport {
       }
       return { status: res.statusCode, body, requestId };
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal?.aborted) throw abortReason(signal);
       if (timedOut) throw new TimeoutError(config.provider, where, config.timeoutMs);
       if (error instanceof WafstreamError) throw error;
       const code = (error as { code?: unknown }).code;
@@ -161,10 +169,10 @@ export function createTransport(config: TransportConfig): Transport {
   };
 }
 
-function statusError(init: ApiErrorInit, retryAfterMs: number | undefined): ApiError {
+function statusError(init: ApiErrorInit): ApiError {
   if (init.status === 401 || init.status === 403) return new AuthenticationError(init);
   if (init.status === 404) return new NotFoundError(init);
-  if (init.status === 429) return new RateLimitError(init, retryAfterMs);
+  if (init.status === 429) return new RateLimitError(init);
   if (init.status >= 500) return new ServerError(init);
   return new ApiError(init);
 }
@@ -179,7 +187,7 @@ function readText(body: Dispatcher.ResponseData['body'], limit: number, provider
       size += chunk.length;
       if (size > limit) {
         body.destroy();
-        reject(new WafstreamError(`${provider}: GET ${where} answered a body larger than maxResponseBytes (${limit})`));
+        reject(new ResponseValidationError(provider, where, [{ path: '', message: `the body is larger than maxResponseBytes (${limit})` }]));
         return;
       }
       chunks.push(chunk);

@@ -57,6 +57,13 @@ describe('EventStream', () => {
     }
   });
 
+  it('serves overlapping next() calls one after another, losing nothing', async () => {
+    const it = EventStream.of(numbers(PAGES).spec)[Symbol.asyncIterator]();
+    const results = await Promise.all(Array.from({ length: 9 }, () => it.next()));
+    expect(results.filter((r) => !r.done).map((r) => r.value)).toEqual(['#1', '#2', '#3', '#4', '#5', '#6', '#7']);
+    expect(results.slice(7).every((r) => r.done)).toBe(true);
+  });
+
   it('aborts the strategy signal when the consumer breaks', async () => {
     const { spec, seen } = numbers(PAGES);
     for await (const e of EventStream.of(spec)) if (e === '#2') break;

@@ -71,6 +71,25 @@ describe.each(TARGET_KINDS)('transport over %s', (kind) => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
   });
 
+  it('waits out a Retry-After on 503 too', async () => {
+    await setup((_, n) => (n === 1 ? HttpResponse.text('maintenance', { status: 503, headers: { 'retry-after': '1' } }) : HttpResponse.json({ n })));
+    const t0 = performance.now();
+    expect((await transport.getJson('/thing', [])).body).toEqual({ n: 2 });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
+  });
+
+  it('an abort whose reason is not an Error still surfaces as an AbortError', async () => {
+    await setup(async () => {
+      await delay(2000);
+      return HttpResponse.json({});
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('user stopped'), 30);
+    const error = (await transport.getJson('/thing', [], { signal: controller.signal }).catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('AbortError');
+    expect(error.message).toBe('user stopped');
+  });
+
   it('recovers from a socket reset and from a truncated body', async () => {
     await setup((_, n) =>
       n === 1

@@ -44,7 +44,14 @@ export function cursorPages<Raw>(strategy: CursorStrategy<Raw>): OpenPages<Raw, 
     try {
       let response = await strategy.fetch({ after, signal });
       while (true) {
-        const next = nextCursor(response, seen);
+        // A bad next cursor is reported after this page is handed over: its records are good and must not be lost.
+        let next: string | undefined;
+        let broken: unknown;
+        try {
+          next = nextCursor(response, seen);
+        } catch (error) {
+          broken = error;
+        }
         if (next !== undefined && strategy.prefetch) queue.push((taskSignal) => strategy.fetch({ after: next, signal: taskSignal }));
 
         const pageAfter = after;
@@ -57,6 +64,7 @@ export function cursorPages<Raw>(strategy: CursorStrategy<Raw>): OpenPages<Raw, 
         empties = response.items.length ? 0 : empties + 1;
         if (empties > MAX_EMPTY_PAGES) throw new PaginationError(`${MAX_EMPTY_PAGES} empty pages in a row each claimed a next page; stopping instead of looping`);
         if (page.items.length) yield page;
+        if (broken) throw broken;
         if (next === undefined) return;
         after = next;
         skip = 0;

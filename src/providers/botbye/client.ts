@@ -18,7 +18,9 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
-const botByeOptionsSchema = clientOptionsSchema.extend({
+// Strict, so a misspelt option is refused by name instead of silently ignored.
+const botByeOptionsSchema = z.strictObject({
+  ...clientOptionsSchema.shape,
   /** BotBye API key. Printable ASCII, as it goes into a header. */
   apiKey: z.string().regex(/^[\x21-\x7e]+$/, 'must be a non-empty API key of printable characters without spaces'),
   /** Your BotBye account id (the path's `{account_id}`). */

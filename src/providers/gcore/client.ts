@@ -14,7 +14,9 @@ const REQUESTS_PATH = '/waap/v1/analytics/requests';
 const MAX_LIMIT = 100;
 const MAX_OFFSET = 100_000;
 
-export const gcoreClientOptionsSchema = clientOptionsSchema.extend({
+// Strict, so a misspelt option (`timeout:`) is refused by name instead of silently ignored.
+export const gcoreClientOptionsSchema = z.strictObject({
+  ...clientOptionsSchema.shape,
   /** A Gcore API token; sent as `Authorization: APIKey <token>`. */
   apiKey: z.string().trim().min(1, 'must be a non-empty Gcore API key'),
 });

@@ -193,6 +193,8 @@ describe('Gcore client', () => {
     expect(() => createGcoreClient({ apiKey: '' })).toThrow(/apiKey/);
     expect(() => createGcoreClient({ apiKey: KEY, concurrency: 0 })).toThrow(/concurrency/);
     expect(() => createGcoreClient({ apiKey: KEY, baseUrl: 'ftp://x' })).toThrow(/baseUrl/);
+    // A misspelt option is refused by name, not silently ignored.
+    expect(() => createGcoreClient({ apiKey: KEY, timeout: 5 } as never)).toThrow(/timeout: is not a known field/);
   });
 
   it('a break with pages in flight cancels them and leaves no request open', async () => {
