@@ -65,5 +65,6 @@ export {
   isConnectionError,
   isTimeoutError,
   isPaginationError,
+  isLimitExceededError,
 } from './core/errors.js';
 export type { Issue, Provider } from './core/errors.js';

@@ -169,7 +169,7 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
   function narrow(win: OffsetPosition, total: number): OffsetPosition {
     const span = win.hi - win.lo;
     if (span <= 1) {
-      throw new PaginationError(`more than ${reach} records share one millisecond (${new Date(win.lo).toISOString()}); offset paging cannot read them all`);
+      throw new PaginationError(`more than ${reach} records fall within a millisecond of ${new Date(win.lo).toISOString()}; offset paging cannot read them all`);
     }
     // Aim at 80 % of the reach, assuming records spread evenly, and at least halve.
     const target = Math.max(1, Math.min(Math.floor(span / 2), Math.floor((span * reach * 0.8) / total)));

@@ -63,8 +63,12 @@ export function createGcoreClient(options: GcoreClientOptions): GcoreClient {
     return EventStream.of({
       source: 'gcore.waap',
       query: key,
-      // No `end`: pin it now, so records arriving meanwhile cannot shift offsets.
-      start: () => offsetStart(filters.start.getTime(), (filters.end ?? new Date()).getTime()),
+      // Pinned when iteration starts: no `end`, or one still in the future, becomes "now", so records arriving
+      // meanwhile cannot shift offsets under a newest-first read.
+      start: () => {
+        const now = Date.now();
+        return offsetStart(filters.start.getTime(), Math.min(filters.end?.getTime() ?? now, now));
+      },
       resume,
       open: offsetPages<GcoreRecord>({
         limit: filters.limit ?? MAX_LIMIT,

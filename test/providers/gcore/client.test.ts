@@ -189,6 +189,16 @@ describe('Gcore client', () => {
     expect(served.requests).toHaveLength(0);
   });
 
+  it('pins an end still in the future to the moment iteration starts', async () => {
+    const records = makeGcoreRecords(50, { startMs: T0, stepMs: 1000 });
+    const { waap, served } = await setup('msw', { records });
+    const before = Date.now();
+    await waap.requests({ start: START, end: new Date(Date.now() + 86_400_000) }).toArray();
+    const sent = Date.parse(new URL(served.requests[0]!.url).searchParams.get('end')!);
+    expect(sent).toBeGreaterThanOrEqual(before);
+    expect(sent).toBeLessThanOrEqual(Date.now());
+  });
+
   it('rejects bad client options with the field named', () => {
     expect(() => createGcoreClient({ apiKey: '' })).toThrow(/apiKey/);
     expect(() => createGcoreClient({ apiKey: KEY, concurrency: 0 })).toThrow(/concurrency/);
