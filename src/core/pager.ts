@@ -142,38 +142,43 @@ export class EventStream<E> implements AsyncIterable<E> {
     let index = 0;
     let done = false;
     const finished = { value: undefined, done: true } as const;
-    const step = async (): Promise<IteratorResult<E, undefined>> => {
-      while (!done) {
-        if (page && index < page.items.length) {
-          const event = normalize(page.items[index]);
-          // Set before handing over: once the consumer holds this event, the checkpoint is after it.
-          this.#position = { page, index };
-          index++;
-          return { value: event, done: false };
+    // Overlapping next() calls are served one after another, as an async generator would serve them: two at
+    // once must not both advance the page and skip records. The common case (one call at a time) pays a flag.
+    let busy = false;
+    const waiting: Array<() => void> = [];
+    const next = async (): Promise<IteratorResult<E, undefined>> => {
+      if (busy) await new Promise<void>((resolve) => waiting.push(resolve));
+      else busy = true;
+      try {
+        while (!done) {
+          if (page && index < page.items.length) {
+            const event = normalize(page.items[index]);
+            // Set before handing over: once the consumer holds this event, the checkpoint is after it.
+            this.#position = { page, index };
+            index++;
+            return { value: event, done: false };
+          }
+          const result = await pages.next().catch((error: unknown) => {
+            done = true;
+            throw error;
+          });
+          if (result.done) break;
+          page = result.value;
+          index = 0;
         }
-        const next = await pages.next().catch((error: unknown) => {
-          done = true;
-          throw error;
-        });
-        if (next.done) break;
-        page = next.value;
-        index = 0;
+        done = true;
+        return finished;
+      } finally {
+        // Hand the turn straight to the next waiter, so no new call can slip in between.
+        const wake = waiting.shift();
+        if (wake) wake();
+        else busy = false;
       }
-      done = true;
-      return finished;
     };
-    // Calls are served one after another, as an async generator would: two pending next() calls must not
-    // both advance the page and skip records.
-    let queue: Promise<unknown> = Promise.resolve();
     return {
-      next: () => {
-        const result = queue.then(step);
-        queue = result.catch(() => {});
-        return result;
-      },
+      next,
       return: async () => {
         done = true;
-        await queue;
         await pages.return(undefined);
         return finished;
       },

@@ -141,7 +141,7 @@ export function createTransport(config: TransportConfig): Transport {
       if (timedOut) throw new TimeoutError(config.provider, where, config.timeoutMs);
       if (error instanceof WafstreamError) throw error;
       const code = (error as { code?: unknown }).code;
-      throw new ConnectionError(config.provider, `${config.provider}: GET ${where} failed: ${(error as Error).message}`, {
+      throw new ConnectionError(config.provider, scrub(`${config.provider}: GET ${where} failed: ${(error as Error).message}`), {
         cause: error,
         code: typeof code === 'string' ? code : undefined,
       });
