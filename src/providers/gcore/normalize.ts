@@ -71,11 +71,18 @@ function dispositionOf(decision: string, optionalAction: string | null | undefin
 }
 
 /** `traffic_types` is one comma-separated string. */
+// Few distinct `traffic_types` strings recur across millions of records: split each once. Bounded, so a
+// provider sending endless distinct values cannot grow it without limit.
+const TAGS_CACHE_SIZE = 256;
+const tagsCache = new Map<string, readonly string[]>();
+
 function splitTags(value: string): string[] {
-  const out: string[] = [];
-  for (const part of value.split(',')) {
-    const tag = part.trim();
-    if (tag) out.push(tag);
+  let tags = tagsCache.get(value);
+  if (!tags) {
+    tags = value.split(',').map((part) => part.trim()).filter(Boolean);
+    if (tagsCache.size >= TAGS_CACHE_SIZE) tagsCache.clear();
+    tagsCache.set(value, tags);
   }
-  return out;
+  // A copy per event: a consumer may change its own event's tags without touching another's.
+  return tags.slice();
 }

@@ -78,9 +78,19 @@ function timeOf(raw: Parameters<typeof eventTimeMs>[0]): Date {
   return new Date(eventTimeMs(raw) ?? Number.NaN);
 }
 
-function splitTags(value: string | undefined): string[] | undefined {
-  const tags = present(value)?.split(/[\s,]+/).filter(Boolean);
-  return tags?.length ? tags : undefined;
+// Few distinct `Rule Tags` strings recur across many events: split each once (bounded). Callers copy the result
+// into each rule, so no two events share an array.
+const TAGS_CACHE_SIZE = 256;
+const tagsCache = new Map<string, readonly string[] | undefined>();
+
+function splitTags(value: string | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (tagsCache.has(value)) return tagsCache.get(value);
+  const split = present(value)?.split(/[\s,]+/).filter(Boolean);
+  const tags = split?.length ? split : undefined;
+  if (tagsCache.size >= TAGS_CACHE_SIZE) tagsCache.clear();
+  tagsCache.set(value, tags);
+  return tags;
 }
 
 /** WAF `Sub Events` → one rule each (id and message; the matched-on detail stays in `raw`), tagged with `Rule Tags`. */

@@ -168,6 +168,16 @@ describe('normalizeGcore', () => {
     expect(normalized({ ...base, rule_id: '7' }).rules).toStrictEqual([{ id: '7' }]);
   });
 
+  it('gives every event its own tags array, even for the same traffic_types', () => {
+    const one = normalizeGcore({ ...base, rule_id: 'S1', traffic_types: 'a, b' });
+    const two = normalizeGcore({ ...base, rule_id: 'S1', traffic_types: 'a, b' });
+    expect(one.rules[0]!.tags).toEqual(['a', 'b']);
+    expect(one.rules[0]!.tags).not.toBe(two.rules[0]!.tags);
+    one.rules[0]!.tags!.push('mine');
+    expect(two.rules[0]!.tags).toEqual(['a', 'b']);
+    expect(normalizeGcore({ ...base, rule_id: 'S1', traffic_types: 'a, b' }).rules[0]!.tags).toEqual(['a', 'b']);
+  });
+
   it('keeps a non-alpha-2 country out of client.country', () => {
     expect(normalized({ ...base, country: 'DEU' }).client.country).toBeUndefined();
     expect(normalized({ ...base, country: '1A' }).client.country).toBeUndefined();
