@@ -1,4 +1,6 @@
-import { Dispatcher } from 'undici';
+import { setMaxListeners } from 'node:events';
+import type { Dispatcher } from 'undici';
+import { abortReason } from './retry.js';
 import { z } from 'zod';
 import { parseInput } from './validate.js';
 
@@ -31,10 +33,18 @@ export const clientOptionsSchema = z.object({
   maxRequestsPerSecond: z.number().positive().max(10_000).optional(),
   /** Refuse bodies larger than this many bytes (a broken proxy must not exhaust memory). Default 64 MiB. */
   maxResponseBytes: z.number().int().min(1024).optional(),
-  /** An undici Dispatcher (a ProxyAgent, a MockAgent). The default is one keep-alive Agent per client. */
-  dispatcher: z.custom<Dispatcher>((value) => value instanceof Dispatcher, 'must be an undici Dispatcher').optional(),
+  /** An undici Dispatcher (a ProxyAgent, a MockAgent). The default is one keep-alive Agent per client. Checked by
+   *  shape, not instanceof, so a dispatcher from the caller's own copy of undici is accepted. */
+  dispatcher: z
+    .custom<Dispatcher>((value) => typeof (value as Dispatcher | null)?.dispatch === 'function', 'must be an undici Dispatcher')
+    .optional(),
   /** Cancels every request of this client. */
-  signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'must be an AbortSignal').optional(),
+  signal: z
+    .custom<AbortSignal>(
+      (value) => typeof (value as AbortSignal | null)?.aborted === 'boolean' && typeof (value as AbortSignal).addEventListener === 'function',
+      'must be an AbortSignal',
+    )
+    .optional(),
   logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null, 'must be an object with debug/warn methods').optional(),
 });
 export type ClientOptions = z.input<typeof clientOptionsSchema>;
@@ -68,7 +78,7 @@ export function resolveClientOptions(options: ClientOptions, defaultBaseUrl: str
     maxRequestsPerSecond: parsed.maxRequestsPerSecond,
     maxResponseBytes: parsed.maxResponseBytes ?? 64 * 1024 * 1024,
     dispatcher: parsed.dispatcher,
-    signal: parsed.signal,
+    signal: parsed.signal && clientSignal(parsed.signal),
     logger: parsed.logger,
   };
 }
@@ -79,4 +89,16 @@ export interface StreamOptions<C> {
   resume?: C | undefined;
   /** Cancels this stream's requests. */
   signal?: AbortSignal | undefined;
+}
+
+/**
+ * The client's own signal, following the caller's: every stream and request of the client listens on this one,
+ * and the caller's signal carries a single listener however many run at once (no listener-leak warning on it).
+ */
+function clientSignal(callerSignal: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (callerSignal.aborted) controller.abort(abortReason(callerSignal));
+  else callerSignal.addEventListener('abort', () => controller.abort(abortReason(callerSignal)), { once: true });
+  return controller.signal;
 }

@@ -137,6 +137,7 @@ export class EventStream<E> implements AsyncIterable<E> {
    */
   #events(): AsyncIterator<E, undefined> {
     const normalize = this.#spec.normalize;
+    const signals = this.#spec.signals.filter((signal): signal is AbortSignal => signal !== undefined);
     const pages = this.#run();
     let page: Page<unknown, unknown> | undefined;
     let index = 0;
@@ -152,6 +153,14 @@ export class EventStream<E> implements AsyncIterable<E> {
       try {
         while (!done) {
           if (page && index < page.items.length) {
+            // An abort also stops the rest of a page already fetched, not only the next request.
+            for (const signal of signals) {
+              if (signal.aborted) {
+                done = true;
+                await pages.return(undefined);
+                throw abortReason(signal);
+              }
+            }
             const event = normalize(page.items[index]);
             // Set before handing over: once the consumer holds this event, the checkpoint is after it.
             this.#position = { page, index };

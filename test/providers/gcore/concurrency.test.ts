@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { delay, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGcoreClient } from '../../../src/index.js';
@@ -53,6 +54,21 @@ describe('Gcore under concurrency (real sockets)', () => {
       process.off('warning', onWarning);
       await waap.close();
     }
+  });
+
+  it('the caller\'s client signal carries one listener however many streams run, and still stops them all', async () => {
+    const records = makeGcoreRecords(500, { startMs: T0, stepMs: 10 });
+    server = await serveHandlers(gcoreFake({ apiKey: KEY, records, latencyMs: 20 }).handlers);
+    const caller = new AbortController();
+    const waap = createGcoreClient({ apiKey: KEY, baseUrl: server.url, signal: caller.signal });
+    const streams = Array.from({ length: 12 }, () => waap.requests({ start: START, end: END })[Symbol.asyncIterator]());
+    await Promise.all(streams.map((it) => it.next()));
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    caller.abort();
+    // Each stream stops at once, even with most of a fetched page still unread.
+    const ends = await Promise.all(streams.map((it) => it.next().then(() => 'delivered', (e: Error) => e.name)));
+    expect(ends).toEqual(Array(12).fill('AbortError'));
+    await waap.close();
   });
 
   it('a 429 storm halves the requests in flight, and every record still arrives once, in order', async () => {
