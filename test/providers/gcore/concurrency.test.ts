@@ -33,7 +33,8 @@ describe('Gcore under concurrency (real sockets)', () => {
     const waap = createGcoreClient({ apiKey: KEY, baseUrl: server.url, concurrency: 3 });
     const ids = (await waap.requests({ start: START, end: END }).toArray()).map((e) => e.id);
     expect(ids).toEqual(newestFirst(records));
-    expect(server.maxInFlight()).toBe(3);
+    expect(server.maxInFlight()).toBeLessThanOrEqual(3);
+    expect(server.maxInFlight()).toBeGreaterThanOrEqual(2); // it did run pages in parallel
     await waap.close();
   });
 
