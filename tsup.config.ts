@@ -3,12 +3,15 @@ import { defineConfig } from 'tsup';
 // p-retry (and its one dependency) is ESM-only; Node 20.18 cannot require() ESM, so the CommonJS build
 // carries its own copy of them. The ESM build imports them as ordinary dependencies.
 const esmOnly = ['p-retry', 'is-network-error'];
+// @elastic/ecs is a dev dependency that only lends its types to `toEcs`: inline them, so users need not install it.
+// Its package has no `types` field, so src/formats/ecs.ts imports each field set's .d.ts by path.
+const dts = { resolve: [/^@elastic\/ecs\//] };
 
 export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['esm'],
-    dts: true,
+    dts,
     sourcemap: true,
     clean: true,
     target: 'node20',
@@ -17,7 +20,7 @@ export default defineConfig([
   {
     entry: ['src/index.ts'],
     format: ['cjs'],
-    dts: true,
+    dts,
     sourcemap: true,
     target: 'node20',
     platform: 'node',

@@ -41,6 +41,15 @@ export type { ClientOptions, Logger, StreamOptions } from './core/options.js';
 export type { Disposition, Rule, Source } from './core/event.js';
 export type { Instant } from './core/time.js';
 
+/** One event as an OCSF 1.8.0 HTTP Activity event (class 4002) with the `security_control` profile. */
+export { toOcsf } from './formats/ocsf.js';
+/** The OCSF event `toOcsf` returns. */
+export type { OcsfHttpActivity } from './formats/ocsf.js';
+/** One event as an Elastic Common Schema 9.4.0 document, typed with `@elastic/ecs`. */
+export { toEcs } from './formats/ecs.js';
+/** The ECS document `toEcs` returns. */
+export type { EcsDocument } from './formats/ecs.js';
+
 export {
   WafstreamError,
   FilterValidationError,
