@@ -21,4 +21,12 @@ describe('the built package', () => {
     const out = node(['--input-type=module', '-e', "const w = await import('wafstream'); console.log(typeof w.createGcoreClient, typeof w.EventStream)"]);
     expect(out).toBe('function function');
   });
+
+  it('carries the @elastic/ecs types of toEcs inside its declarations (users need not install a dev dependency)', () => {
+    for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
+      const declarations = readFileSync(new URL(file, root), 'utf8');
+      expect(declarations).not.toMatch(/from ['"]@elastic\/ecs/);
+      expect(declarations).toMatch(/interface EcsEvent \{/);
+    }
+  });
 });
