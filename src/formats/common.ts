@@ -93,7 +93,8 @@ export function targetOf(request: SecurityEvent['request']): Target {
   }
   if (request.path) {
     const question = request.path.indexOf('?');
-    out.path = question === -1 ? request.path : request.path.slice(0, question);
+    const path = question === -1 ? request.path : request.path.slice(0, question);
+    if (path) out.path = path;
   }
   const query = queryOf(request.path) ?? queryOf(request.url);
   if (query) out.query = query;

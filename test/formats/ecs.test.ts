@@ -186,6 +186,10 @@ describe('toEcs against the ECS 9.4.0 field list', () => {
     expect(toEcs(byLabel('transactcdn.waf: IPv6 client, IPv6 host with port')).url).toMatchObject({ domain: '2001:db8::1', port: 8443, path: '/a', query: 'b=c' });
   });
 
+  it('a path that is only a query: no empty url.path, the query kept', () => {
+    expect(toEcs(byLabel('gcore: a path that is only a query')).url).toEqual({ full: 'https://example.com?debug=1', scheme: 'https', domain: 'example.com', query: 'debug=1' });
+  });
+
   it('many rules: the first in rule.*, every tag in tags; no rules: no rule', () => {
     const many = toEcs(byLabel('transactcdn.waf: many rules'));
     expect(many.rule).toEqual({ id: '941101', description: 'XSS 1' });

@@ -102,6 +102,7 @@ export function edgeCases(): Labelled[] {
     waf('IPv6 client, IPv6 host with port', { 'Client IP': '2001:db8:0:0:1:0:0:1', URL: 'https://[2001:db8::1]:8443/a?b=c', Host: '[2001:db8::1]:8443' }),
     botBye('IPv6 realIp', { realIp: 'fe80::1' }),
     gcore('client address that is no address', { client_ip: 'unknown' }),
+    gcore('a path that is only a query', { path: '?debug=1', domain: 'example.com', scheme: 'https' }),
     gcore('no rules', { decision: 'allowed', path: '/ok' }),
     waf('many rules', { 'Action Type': 'BLOCK_REQUEST', 'Rule Tags': 'OWASP_CRS/WEB_ATTACK/XSS, PCI/6.5.1', 'Sub Events': manySubEvents }),
     waf('a rule with a message only', { 'Action Type': 'ALERT', 'Rule Message': 'Anomaly score exceeded' }),
