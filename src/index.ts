@@ -44,6 +44,7 @@ export type { Instant } from './core/time.js';
 export {
   WafstreamError,
   FilterValidationError,
+  ClientOptionsError,
   ApiError,
   AuthenticationError,
   NotFoundError,
@@ -56,6 +57,7 @@ export {
   LimitExceededError,
   isWafstreamError,
   isFilterValidationError,
+  isClientOptionsError,
   isApiError,
   isAuthenticationError,
   isNotFoundError,
