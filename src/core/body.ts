@@ -32,6 +32,8 @@ export function readBody(body: Readable, options: ReadBodyOptions): Promise<Buff
     try {
       decoders = decodersFor(options.contentEncoding);
     } catch (error) {
+      // undici's body reports its own destruction as an 'error' (UND_ERR_ABORTED): expected here, not a fault.
+      body.on('error', () => {});
       body.destroy();
       return reject(error);
     }
