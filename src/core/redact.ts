@@ -39,6 +39,8 @@ function formsOf(secret: string): string[] {
   const forms = [
     secret,
     JSON.stringify(secret).slice(1, -1),
+    // JSON inside JSON (an error detail quoting a request body) escapes twice.
+    JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1),
     encodeURIComponent(secret),
     new URLSearchParams([['', secret]]).toString().slice(1),
     [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''),
