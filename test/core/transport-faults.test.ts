@@ -4,8 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionError, FilterValidationError, ResponseValidationError, ServerError } from '../../src/core/errors.js';
 import { resolveClientOptions, type ClientOptions } from '../../src/core/options.js';
 import { createTransport, type Transport } from '../../src/core/transport.js';
+import { createBotByeClient } from '../../src/providers/botbye/client.js';
 import { createGcoreClient } from '../../src/providers/gcore/client.js';
-import { serveRaw, sendJson, type RawHandler, type RawServer } from '../support/gateways.js';
+import { createTransactCdnClient } from '../../src/providers/transactcdn/client.js';
+import { GCORE_END_MS, gcorePage, serveRaw, sendJson, type RawHandler, type RawServer } from '../support/gateways.js';
 
 const zstd = (zlib as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
 const BODY = JSON.stringify({ results: Array.from({ length: 200 }, (_, i) => ({ id: `r${i}`, path: '/login', note: 'x'.repeat(40) })) });
@@ -203,5 +205,43 @@ describe('a query longer than a gateway accepts', () => {
     expect((error as FilterValidationError).issues.map((i) => i.path)).toEqual(['path']);
     expect(server!.requests).toHaveLength(0);
     await waap.close();
+  });
+});
+
+describe('through each client', () => {
+  const clients = {
+    gcore: (baseUrl: string) => {
+      const c = createGcoreClient({ apiKey: 'gc_9f8e7d6c5b4a', baseUrl });
+      return { read: () => c.requests({ start: '2026-11-20T00:00:00Z', end: '2026-11-20T01:00:00Z' }).toArray(), close: () => c.close() };
+    },
+    transactcdn: (baseUrl: string) => {
+      const c = createTransactCdnClient({ token: 'tok_1a2b3c4d5e6f', accountNumber: '0001', baseUrl });
+      return { read: () => c.wafEvent('ev-1'), close: () => c.close() };
+    },
+    botbye: (baseUrl: string) => {
+      const c = createBotByeClient({ apiKey: 'bb_0a9b8c7d6e5f', accountId: 'acc_1', baseUrl });
+      return { read: () => c.requests({ projectId: 'p1' }).toArray(), close: () => c.close() };
+    },
+  };
+
+  it.each(Object.keys(clients) as Array<keyof typeof clients>)('%s: an HTML block page is a ResponseValidationError after exactly 1 request', async (name) => {
+    const s = await setup((_, res) => sendJson(res, '<html><title>Blocked</title></html>', 200, { 'content-type': 'text/html' }));
+    const client = clients[name](s.url);
+    const error = (await client.read().catch((e: unknown) => e)) as ResponseValidationError;
+    await client.close();
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(error.contentType).toBe('text/html');
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('gcore: a gzip-compressing gateway delivers every record', async () => {
+    const s = await setup((req, res, { url }) => {
+      expect(req.headers['accept-encoding']).toMatch(/gzip/);
+      sendJson(res, zlib.gzipSync(Buffer.from(gcorePage(url, 250))), 200, { 'content-encoding': 'gzip' });
+    });
+    const waap = createGcoreClient({ apiKey: 'k', baseUrl: s.url });
+    const events = await waap.requests({ start: new Date(GCORE_END_MS - 10_000), end: new Date(GCORE_END_MS) }).toArray();
+    await waap.close();
+    expect(events.map((e) => e.id)).toEqual(Array.from({ length: 250 }, (_, i) => `g-${i}`));
   });
 });
