@@ -1,4 +1,4 @@
-import type { Readable, Transform } from 'node:stream';
+import { Duplex, PassThrough, Writable, type Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 
 /** What the transport asks for: every coding this Node can decode as a stream (zstd only where zlib has it). */
@@ -98,7 +98,7 @@ function decodersFor(header: string | string[] | undefined): Transform[] {
       case 'x-gzip':
         return zlib.createGunzip();
       case 'deflate':
-        return zlib.createInflate();
+        return inflateEither();
       case 'br':
         return zlib.createBrotliDecompress();
       case 'zstd':
@@ -109,6 +109,31 @@ function decodersFor(header: string | string[] | undefined): Transform[] {
         throw new BodyError('unknown_encoding', `the body is encoded as "${coding}", which was not asked for and cannot be decoded`);
     }
   });
+}
+
+/** `deflate` means zlib-wrapped, but some servers send raw deflate: the first byte tells (a zlib header's low
+ *  nibble is 8, the deflate method), as browsers and undici's fetch decide it. */
+function inflateEither(): Transform {
+  let inner: Transform | undefined;
+  const outer = new PassThrough();
+  const entry = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!inner) {
+        inner = (chunk[0]! & 0x0f) === 0x08 ? zlib.createInflate() : zlib.createInflateRaw();
+        inner.on('error', (error) => outer.destroy(error));
+        inner.pipe(outer);
+      }
+      inner.write(chunk, done);
+    },
+    final(done) {
+      if (inner) inner.end(done);
+      else {
+        outer.end();
+        done();
+      }
+    },
+  });
+  return Duplex.from({ writable: entry, readable: outer }) as unknown as Transform;
 }
 
 function declaredLength(header: string | string[] | undefined): number | undefined {

@@ -39,6 +39,7 @@ describe('compressed answers', () => {
   const encoders: Array<[string, (b: Buffer) => Buffer]> = [
     ['gzip', (b) => zlib.gzipSync(b)],
     ['deflate', (b) => zlib.deflateSync(b)],
+    ['deflate', (b) => zlib.deflateRawSync(b)], // raw, as some servers send it
     ['br', (b) => zlib.brotliCompressSync(b)],
     ...(zstd ? [['zstd', zstd] as [string, (b: Buffer) => Buffer]] : []),
   ];
@@ -55,6 +56,13 @@ describe('compressed answers', () => {
     await setup((_, res) => sendJson(res, wire, 200, { 'content-encoding': coding }));
     expect((await transport!.getJson('/thing', [])).body).toEqual(JSON.parse(BODY));
     expect(server!.requests).toHaveLength(1);
+  });
+
+  it('a broken deflate body is refused, not hung on', async () => {
+    await setup((_, res) => sendJson(res, Buffer.from('not deflate data at all'), 200, { 'content-encoding': 'deflate' }));
+    const error = await transport!.getJson('/thing', []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as Error).message).toMatch(/cannot be decoded/);
   });
 
   it('undoes stacked codings in reverse order (gzip, then br)', async () => {
