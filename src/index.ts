@@ -53,6 +53,7 @@ export type { EcsDocument } from './formats/ecs.js';
 export {
   WafstreamError,
   FilterValidationError,
+  ClientOptionsError,
   ApiError,
   AuthenticationError,
   NotFoundError,
@@ -65,6 +66,7 @@ export {
   LimitExceededError,
   isWafstreamError,
   isFilterValidationError,
+  isClientOptionsError,
   isApiError,
   isAuthenticationError,
   isNotFoundError,

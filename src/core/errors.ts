@@ -40,7 +40,7 @@ export class WafstreamError extends Error {
 
 /** The caller's input broke a rule. Thrown before any request is sent. */
 export class FilterValidationError extends WafstreamError {
-  override name = 'FilterValidationError' as const;
+  override name: 'FilterValidationError' | 'ClientOptionsError' = 'FilterValidationError';
   readonly issues: readonly Issue[];
 
   constructor(what: string, issues: readonly Issue[]) {
@@ -49,12 +49,20 @@ export class FilterValidationError extends WafstreamError {
   }
 }
 
+/** A client option (credentials included) broke a rule: thrown by `create…Client`, before any request. A
+ *  `FilterValidationError` subclass, so code that catches bad input catches it too. */
+export class ClientOptionsError extends FilterValidationError {
+  override name = 'ClientOptionsError' as const;
+}
+
 export interface ApiErrorInit {
   provider: Provider;
   status: number;
   method: string;
   /** Path and query only: the base URL's host is the caller's business, and no secret lives in the URL. */
   path: string;
+  /** How the message names the request: host, path and a decoded, shortened query. Defaults to `path`. */
+  target?: string | undefined;
   requestId?: string | undefined;
   body?: string | undefined;
   retryAfterMs?: number | undefined;
@@ -76,7 +84,7 @@ export class ApiError extends WafstreamError {
   constructor(init: ApiErrorInit, detail?: string) {
     const excerpt = excerptOf(init.body);
     const id = init.requestId ? ` (request id ${init.requestId})` : '';
-    super(`${init.provider} answered ${init.status} to ${init.method} ${init.path}${id}${detail ? `: ${detail}` : ''}${excerpt ? ` — ${excerpt}` : ''}`);
+    super(`${init.provider} answered ${init.status} to ${init.method} ${init.target ?? init.path}${id}${detail ? `: ${detail}` : ''}${excerpt ? ` — ${excerpt}` : ''}`);
     this.provider = init.provider;
     this.status = init.status;
     this.method = init.method;
@@ -113,12 +121,20 @@ export class ResponseValidationError extends WafstreamError {
   readonly provider: Provider;
   readonly path: string;
   readonly issues: readonly Issue[];
+  /** The response's `content-type`, when the body could not be read as JSON at all. */
+  readonly contentType: string | undefined;
+  /** The first few hundred characters of a body that is not JSON, credentials redacted. */
+  readonly bodyExcerpt: string | undefined;
 
-  constructor(provider: Provider, path: string, issues: readonly Issue[]) {
-    super(`${provider} answered ${path} with an unexpected shape: ${issues.slice(0, 5).map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+  constructor(provider: Provider, path: string, issues: readonly Issue[], body?: { contentType?: string | undefined; text?: string | undefined }) {
+    const excerpt = body?.text === undefined ? undefined : excerptOf(body.text);
+    const what = body ? ` (content type ${body.contentType || 'none'})${excerpt ? ` — ${JSON.stringify(excerpt)}` : ''}` : '';
+    super(`${provider} answered ${path} with an unexpected shape: ${issues.slice(0, 5).map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}${what}`);
     this.provider = provider;
     this.path = path;
     this.issues = issues;
+    this.contentType = body?.contentType;
+    this.bodyExcerpt = excerpt;
   }
 }
 
@@ -171,10 +187,11 @@ function guard<T extends WafstreamError>(cls: abstract new (...args: never[]) =>
     error instanceof cls || (error instanceof Error && (error as Partial<Record<typeof BRAND, true>>)[BRAND] === true && names.includes(error.name));
 }
 
-export const isWafstreamError = guard(WafstreamError, 'WafstreamError', 'FilterValidationError', 'ApiError',
+export const isWafstreamError = guard(WafstreamError, 'WafstreamError', 'FilterValidationError', 'ClientOptionsError', 'ApiError',
   'AuthenticationError', 'NotFoundError', 'RateLimitError', 'ServerError', 'ResponseValidationError',
   'ConnectionError', 'TimeoutError', 'PaginationError', 'LimitExceededError');
-export const isFilterValidationError = guard(FilterValidationError, 'FilterValidationError');
+export const isFilterValidationError = guard(FilterValidationError, 'FilterValidationError', 'ClientOptionsError');
+export const isClientOptionsError = guard(ClientOptionsError, 'ClientOptionsError');
 export const isApiError = guard(ApiError, 'ApiError', 'AuthenticationError', 'NotFoundError', 'RateLimitError', 'ServerError');
 export const isAuthenticationError = guard(AuthenticationError, 'AuthenticationError');
 export const isNotFoundError = guard(NotFoundError, 'NotFoundError');

@@ -2,6 +2,8 @@ import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { abortReason } from './retry.js';
 import { z } from 'zod';
+import { ClientOptionsError } from './errors.js';
+import { SECURE_ORIGIN_MESSAGE, secureOrigin } from './url.js';
 import { parseInput } from './validate.js';
 
 /** Where the SDK reports retries and paging decisions. `console` fits; so does pino or a test spy. */
@@ -12,8 +14,8 @@ export interface Logger {
 
 /** Options every client takes, besides its credentials. */
 export const clientOptionsSchema = z.object({
-  /** Override the provider's API origin (a proxy, a test server). */
-  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Override the provider's API origin (a proxy, a test server). https, or plain http to a loopback address only. */
+  baseUrl: z.url({ protocol: /^https?$/ }).refine(secureOrigin, SECURE_ORIGIN_MESSAGE).optional(),
   /** Per-attempt limit, from sending the request to the last byte of the body. Default 60 000. */
   timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   /** Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx. Default 4. */
@@ -64,7 +66,7 @@ export interface ResolvedClientOptions {
 
 /** Validates and fills defaults once, at client creation (ky's "options merged once"). */
 export function resolveClientOptions(options: ClientOptions, defaultBaseUrl: string, what: string): ResolvedClientOptions {
-  const parsed = parseInput(clientOptionsSchema, options, what);
+  const parsed = parseClientOptions(clientOptionsSchema, options, what);
   return {
     baseUrl: (parsed.baseUrl ?? defaultBaseUrl).replace(/\/+$/, ''),
     timeoutMs: parsed.timeoutMs ?? 60_000,
@@ -81,6 +83,16 @@ export function resolveClientOptions(options: ClientOptions, defaultBaseUrl: str
     signal: parsed.signal && clientSignal(parsed.signal),
     logger: parsed.logger,
   };
+}
+
+/** Parses a client's options (credentials included) or throws `ClientOptionsError` naming every bad one. */
+export function parseClientOptions<S extends z.ZodType>(schema: S, options: unknown, what: string): z.output<S> {
+  return parseInput(schema, options, what, ClientOptionsError);
+}
+
+/** A credential's zod message: "is required (a Gcore API key)" when left out, "must be a string (…)" otherwise. */
+export function credentialError(what: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? `is required (${what})` : `must be a string (${what})`) };
 }
 
 /** Options of one list call. */

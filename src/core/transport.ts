@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { ACCEPT_ENCODING, BodyError, readBody } from './body.js';
 import {
   ApiError,
   AuthenticationError,
@@ -12,12 +13,14 @@ import {
   type ApiErrorInit,
   type Provider,
 } from './errors.js';
-import type { ResolvedClientOptions } from './options.js';
-import { RequestLimiter } from './limiter.js';
-import { abortReason, parseRetryAfter, withRetry } from './retry.js';
+import { RequestLimiter, type LimiterTicket } from './limiter.js';
+import type { Logger, ResolvedClientOptions } from './options.js';
+import { createRedactor, redactDeep, type Redactor } from './redact.js';
+import { abortReason, abortedSignal, onAnyAbort, parseRetryAfter, withRetry, type Signals } from './retry.js';
+import { buildUrl, describeRequest, type Query } from './url.js';
 import { VERSION } from './version.js';
 
-export type Query = ReadonlyArray<readonly [string, string]>;
+export type { Query } from './url.js';
 
 export interface JsonResponse {
   status: number;
@@ -29,7 +32,7 @@ export interface TransportConfig extends ResolvedClientOptions {
   provider: Provider;
   /** Computes the auth headers per request, so the secret lives in the adapter's closure, not on an object. */
   authHeaders: () => Record<string, string>;
-  /** The secret values to scrub from any body excerpt a provider echoes back. */
+  /** The secret values to scrub, in every encoding, from anything a response can put in an error or a log line. */
   secrets: () => readonly string[];
 }
 
@@ -43,10 +46,13 @@ export interface Transport {
 }
 
 export interface GetOptions {
+  /** The call's own signal; the client's `signal` applies as well (both are listened to, none is combined). */
   signal?: AbortSignal | undefined;
 }
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'x-amzn-requestid', 'cf-ray'];
+/** Enough of a non-JSON body to see what answered (a block page's title, a proxy's notice). */
+const REDACT_WINDOW = 4096;
 
 export function createTransport(config: TransportConfig): Transport {
   const ownAgent = config.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connections: 32 });
@@ -57,27 +63,24 @@ export function createTransport(config: TransportConfig): Transport {
     maxDelayMs: config.retryDelay.maxMs,
     maxRetryAfterMs: config.retryDelay.maxRetryAfterMs,
   };
-
-  const scrub = (text: string) => {
-    let out = text;
-    for (const secret of config.secrets()) if (secret) out = out.split(secret).join('[redacted]');
-    return out;
-  };
+  // The whole header values too: a gateway may echo (or base64) `Bearer <key>` as one string.
+  const redact = createRedactor([...config.secrets(), ...Object.values(config.authHeaders())]);
+  const logger = config.logger && redactingLogger(config.logger, redact);
+  const { provider } = config;
 
   // Shared by every stream of this client: the provider sees one client, one budget.
   const limiter = new RequestLimiter({
     concurrency: config.concurrency,
     maxRequestsPerSecond: config.maxRequestsPerSecond,
-    onChange: (from, to) =>
-      config.logger?.debug?.(`${config.provider}: ${to < from ? 'rate limited, ' : ''}requests in flight ${from} → ${to}`, { from, to }),
+    onChange: (from, to) => logger?.debug?.(`${provider}: ${to < from ? 'rate limited, ' : ''}requests in flight ${from} → ${to}`, { from, to }),
   });
 
   /** One attempt, holding a limiter slot only while on the wire (a Retry-After wait happens outside it). */
-  async function limited(path: string, query: Query, signal: AbortSignal | undefined): Promise<JsonResponse> {
-    const ticket = await limiter.acquire(signal);
+  async function limited(url: string, where: string, signals: Signals): Promise<JsonResponse> {
+    const ticket: LimiterTicket = await limiter.acquire(signals);
     let outcome: 'ok' | 'rate_limited' | 'failed' = 'failed';
     try {
-      const response = await once(path, query, signal);
+      const response = await once(url, where, signals);
       outcome = 'ok';
       return response;
     } catch (error) {
@@ -88,17 +91,14 @@ export function createTransport(config: TransportConfig): Transport {
     }
   }
 
-  async function once(path: string, query: Query, signal: AbortSignal | undefined): Promise<JsonResponse> {
-    const search = query.length ? `?${new URLSearchParams(query as [string, string][]).toString()}` : '';
-    const url = `${config.baseUrl}${path}${search}`;
-    const where = `${path}${search}`;
+  async function once(url: string, where: string, signals: Signals): Promise<JsonResponse> {
     // The limiter may have granted this slot just as the caller gave up.
-    if (signal?.aborted) throw abortReason(signal);
+    const early = abortedSignal(signals);
+    if (early) throw abortReason(early);
 
     // One controller per attempt: it fires on the caller's abort or on our timeout, and we can tell which.
     const controller = new AbortController();
-    const onAbort = () => controller.abort(signal!.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const dispose = onAnyAbort(signals, (signal) => controller.abort(signal.reason));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -110,57 +110,73 @@ export function createTransport(config: TransportConfig): Transport {
         method: 'GET',
         dispatcher,
         signal: controller.signal,
-        headers: { accept: 'application/json', 'user-agent': userAgent, ...config.authHeaders() },
+        headers: { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': userAgent, ...config.authHeaders() },
         // The per-attempt timer above is the limit; undici's own idle timers would only duplicate it.
         headersTimeout: 0,
         bodyTimeout: 0,
       });
-      const text = await readText(res.body, config.maxResponseBytes, config.provider, where);
-      const requestId = headerValue(res.headers, REQUEST_ID_HEADERS);
+      const bytes = await readBody(res.body, {
+        contentEncoding: res.headers['content-encoding'],
+        contentLength: res.headers['content-length'],
+        maxBytes: config.maxResponseBytes,
+      });
+      const text = bytes.toString('utf8');
+      const requestId = optional(redact, headerValue(res.headers, REQUEST_ID_HEADERS));
       if (res.statusCode < 200 || res.statusCode >= 300) {
         throw statusError({
-          provider: config.provider,
+          provider,
           status: res.statusCode,
           method: 'GET',
-          path: where,
+          path: url.slice(config.baseUrl.length),
+          target: where,
           requestId,
-          body: scrub(text),
+          body: redact(text.slice(0, REDACT_WINDOW)),
           retryAfterMs: parseRetryAfter(res.headers['retry-after']),
         });
       }
-      let body: unknown;
       try {
-        body = JSON.parse(text);
+        return { status: res.statusCode, body: JSON.parse(text), requestId };
       } catch {
-        // A 2xx whose body is not JSON was cut short on the way (a proxy, a reset after the headers): try again.
-        throw new ConnectionError(config.provider, `${config.provider}: GET ${where} answered ${res.statusCode} with a body that is not complete JSON (${text.length} characters)`, { code: 'INCOMPLETE_BODY' });
+        // The transfer was complete (readBody checked the length and the socket): the server sent this. A block
+        // page, a BOM or trailing bytes will be the same next time, so it is not retried.
+        throw new ResponseValidationError(provider, where, [{ path: '', message: `is not JSON (${bytes.length} bytes)` }], {
+          contentType: optional(redact, headerValue(res.headers, ['content-type'])),
+          text: redact(text.slice(0, REDACT_WINDOW)),
+        });
       }
-      return { status: res.statusCode, body, requestId };
     } catch (error) {
-      if (signal?.aborted) throw abortReason(signal);
-      if (timedOut) throw new TimeoutError(config.provider, where, config.timeoutMs);
+      const aborted = abortedSignal(signals);
+      if (aborted) throw abortReason(aborted);
+      if (timedOut) throw new TimeoutError(provider, where, config.timeoutMs);
       if (error instanceof WafstreamError) throw error;
-      const code = (error as { code?: unknown }).code;
-      throw new ConnectionError(config.provider, scrub(`${config.provider}: GET ${where} failed: ${(error as Error).message}`), {
-        cause: error,
-        code: typeof code === 'string' ? code : undefined,
+      if (error instanceof BodyError && error.kind !== 'cut') {
+        throw new ResponseValidationError(provider, where, [{ path: '', message: redact(error.message) }]);
+      }
+      const cause = error instanceof BodyError ? (error.cause ?? error) : error;
+      const code = error instanceof BodyError ? (codeOf(cause) ?? 'INCOMPLETE_BODY') : codeOf(cause);
+      throw new ConnectionError(provider, redact(`${provider}: GET ${where} failed: ${(error as Error).message}`), {
+        cause: scrubError(cause, redact),
+        code,
       });
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      dispose();
     }
   }
 
   return {
     limiter,
-    getJson(path, query, options = {}) {
-      const signal = options.signal ?? config.signal;
-      return withRetry(() => limited(path, query, signal), {
+    async getJson(path, query, options = {}) {
+      // Refused here, before any request: a URL no gateway accepts would only come back 414 or 431.
+      const url = buildUrl(config.baseUrl, path, query);
+      const where = redact(describeRequest(config.baseUrl, path, query));
+      const signals: Signals = [config.signal, options.signal];
+      return withRetry(() => limited(url, where, signals), {
         maxRetries: config.maxRetries,
         ...timing,
-        signal,
-        logger: config.logger,
-        describe: `${config.provider} GET ${path}`,
+        signals,
+        logger,
+        describe: `${provider} GET ${path}`,
       });
     },
     async close() {
@@ -177,24 +193,29 @@ function statusError(init: ApiErrorInit): ApiError {
   return new ApiError(init);
 }
 
-/** Reads the body as UTF-8, refusing to buffer past `limit` bytes. Plain 'data' events: async iteration over a
- *  stream costs a promise per chunk, which shows on a hot path of many small pages. */
-function readText(body: Dispatcher.ResponseData['body'], limit: number, provider: Provider, where: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        body.destroy();
-        reject(new ResponseValidationError(provider, where, [{ path: '', message: `the body is larger than maxResponseBytes (${limit})` }]));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.on('error', reject);
-    body.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
-  });
+/** Every logger call passes the redactor: the SDK's own lines carry no secret, but a detail may quote a response. */
+function redactingLogger(logger: Logger, redact: Redactor): Logger {
+  const wrap = (method: 'debug' | 'warn') =>
+    logger[method] && ((message: string, details?: Record<string, unknown>) =>
+      logger[method]!(redact(message), details && (redactDeep(details, redact) as Record<string, unknown>)));
+  return { debug: wrap('debug'), warn: wrap('warn') };
+}
+
+/** A foreign cause (undici's) keeps its class, with its message and stack redacted in place. */
+function scrubError(error: unknown, redact: Redactor): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? redact(error) : error;
+  error.message = redact(error.message);
+  if (error.stack) error.stack = redact(error.stack);
+  return error;
+}
+
+function optional(redact: Redactor, value: string | undefined): string | undefined {
+  return value === undefined ? undefined : redact(value);
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function headerValue(headers: Record<string, string | string[] | undefined>, names: readonly string[]): string | undefined {

@@ -7,8 +7,14 @@ export function toIssues(error: z.ZodError): Issue[] {
     // A typo'd key is reported by zod on the parent; name the key itself, as a caller would look for it.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }))
-      : [{ path: formatPath(issue.path), message: issue.message }],
+      : [{ path: formatPath(issue.path), message: missing(issue) && !issue.message.startsWith('is required') ? 'is required' : issue.message }],
   );
+}
+
+/** A field left out: zod says "expected string, received undefined" (or a union's own text), the caller needs
+ *  "is required". Needs the issue's input, which `parseInput` asks zod to report. */
+function missing(issue: z.core.$ZodIssue): boolean {
+  return (issue.code === 'invalid_type' || issue.code === 'invalid_union') && 'input' in issue && issue.input === undefined;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -20,10 +26,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Parses caller input or throws `FilterValidationError` naming every bad field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new FilterValidationError(what, toIssues(result.error));
+/** Parses caller input or throws `FilterValidationError` (or the subclass `error` makes) naming every bad field. */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+  error: new (what: string, issues: Issue[]) => FilterValidationError = FilterValidationError,
+): z.output<S> {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new error(what, toIssues(result.error));
   return result.data;
 }
 

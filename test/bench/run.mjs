@@ -370,7 +370,9 @@ async function main() {
     const l = await memoryRun(large);
     memory = { small: s, large: l, ratio: round2(l.peakRssMB / s.peakRssMB) };
   }
+  const transport = !only || only.includes('transport') ? await (await import('./transport.mjs')).runTransportBench({ sdk, log, rounds: quick ? 1 : 3 }) : undefined;
   const report = {
+    transport,
     node: process.version,
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',

@@ -25,7 +25,7 @@ export async function startTarget(kind: TargetKind, handlers: RequestHandler[]):
     const dispatcher = new MswDispatcher(handlers);
     return {
       kind,
-      baseUrl: 'http://fake.test',
+      baseUrl: 'https://fake.test',
       dispatcher,
       requests: () => dispatcher.requests,
       maxInFlight: () => 0,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { clientOptionsSchema, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { clientOptionsSchema, credentialError, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
 import { EventStream, fingerprint, readCheckpoint, type Checkpoint } from '../../core/pager.js';
 import { cursorPages, cursorPositionSchema, cursorStart, type CursorPosition } from '../../core/strategies/cursor.js';
 import { createTransport, type Query } from '../../core/transport.js';
+import { pathSegmentSchema, secureOrigin, SECURE_ORIGIN_MESSAGE } from '../../core/url.js';
 import { parseInput, parseResponse } from '../../core/validate.js';
 import { normalizeBotByeRequest, type BotByeEvent } from './normalize.js';
 import { botByePageSchema, type BotByeRequest } from './response.js';
@@ -13,32 +14,24 @@ export type { BotByeEvent } from './normalize.js';
 const SOURCE = 'botbye.requests';
 const MAX_LIMIT = 100;
 
-/** Loopback hosts may be plain http (a local proxy, a test server); anything else must be https. */
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
 // Strict, so a misspelt option is refused by name instead of silently ignored.
 const botByeOptionsSchema = z.strictObject({
   ...clientOptionsSchema.shape,
   /** BotBye API key. Printable ASCII, as it goes into a header. */
-  apiKey: z.string().regex(/^[\x21-\x7e]+$/, 'must be a non-empty API key of printable characters without spaces'),
+  apiKey: z.string(credentialError('a BotBye API key')).regex(/^[\x21-\x7e]+$/, 'must be a non-empty API key of printable characters without spaces'),
   /** Your BotBye account id (the path's `{account_id}`). */
-  accountId: z.string().min(1),
+  accountId: pathSegmentSchema('a BotBye account id'),
   /** BotBye's API origin. Required: the doc names none. https, or http on a loopback address. */
   baseUrl: z
-    .url({ protocol: /^https?$/ })
-    .refine((url) => {
-      const parsed = new URL(url);
-      return parsed.protocol === 'https:' || isLoopback(parsed.hostname);
-    }, 'must be https (plain http only on a loopback address: 127.0.0.0/8, localhost, [::1])'),
+    .url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? 'is required (BotBye\'s API origin, e.g. https://api.botbye.example)' : undefined) })
+    .refine(secureOrigin, SECURE_ORIGIN_MESSAGE),
   /** `bearer` (default): `Authorization: Bearer <key>`; `x-api-key`: `X-Api-Key: base64(<key>)`. */
   auth: z.enum(['bearer', 'x-api-key']).optional(),
 });
 export type BotByeClientOptions = z.input<typeof botByeOptionsSchema>;
 
 const requestsQuerySchema = z.strictObject({
-  projectId: z.string().min(1),
+  projectId: pathSegmentSchema('a BotBye project id'),
   where: whereSchema.optional(),
   orderBy: z.strictObject({ fieldPath: whereFieldSchema, direction: z.enum(['ASC', 'DESC']) }).optional(),
   /** Records per page, 1..100. Default 100. */
@@ -68,7 +61,7 @@ export interface BotByeClient {
  * for await (const event of bots.requests({ projectId, where: (w) => w.eq('isBanByRule', true) })) console.log(event.id);
  */
 export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
-  const { apiKey, accountId, auth, ...rest } = parseInput(botByeOptionsSchema, options, 'BotBye client options');
+  const { apiKey, accountId, auth, ...rest } = parseClientOptions(botByeOptionsSchema, options, 'BotBye client options');
   const resolved = resolveClientOptions(rest, rest.baseUrl, 'BotBye client options');
   const encodedKey = Buffer.from(apiKey, 'utf8').toString('base64');
   const transport = createTransport({

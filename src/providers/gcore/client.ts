@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientOptionsSchema, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { clientOptionsSchema, credentialError, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
 import { EventStream, fingerprint, readCheckpoint, type Checkpoint } from '../../core/pager.js';
 import { offsetPages, offsetPositionSchema, offsetStart } from '../../core/strategies/offset.js';
 import { createTransport } from '../../core/transport.js';
@@ -18,7 +18,7 @@ const MAX_OFFSET = 100_000;
 export const gcoreClientOptionsSchema = z.strictObject({
   ...clientOptionsSchema.shape,
   /** A Gcore API token; sent as `Authorization: APIKey <token>`. */
-  apiKey: z.string().trim().min(1, 'must be a non-empty Gcore API key'),
+  apiKey: z.string(credentialError('a Gcore API key')).trim().min(1, 'must be a non-empty Gcore API key'),
 });
 export type GcoreClientOptions = z.input<typeof gcoreClientOptionsSchema>;
 
@@ -43,7 +43,7 @@ export interface GcoreClient {
  * const waap = createGcoreClient({ apiKey: process.env.GCORE_API_KEY! });
  */
 export function createGcoreClient(options: GcoreClientOptions): GcoreClient {
-  const { apiKey, ...rest } = parseInput(gcoreClientOptionsSchema, options, 'Gcore client options');
+  const { apiKey, ...rest } = parseClientOptions(gcoreClientOptionsSchema, options, 'Gcore client options');
   const resolved = resolveClientOptions(rest, DEFAULT_BASE_URL, 'Gcore client options');
   // The key lives only in these closures: nothing on the returned object can print it.
   const transport = createTransport({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PaginationError } from '../../core/errors.js';
-import { clientOptionsSchema, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { clientOptionsSchema, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
 import { EventStream, fingerprint, readCheckpoint, type Checkpoint, type StreamSpec } from '../../core/pager.js';
 import { pagePages, pagePositionSchema, pageStart, type PagePosition, type PageRequest, type PageResponse } from '../../core/strategies/page.js';
 import { createTransport, type Transport } from '../../core/transport.js';
@@ -51,7 +51,7 @@ type Query = [string, string][];
  * for await (const event of cdn.wafEvents({ start: '2026-11-20T00:00:00Z', filters: { Host: 'www.example.com' } })) { … }
  */
 export function createTransactCdnClient(options: TransactCdnClientOptions) {
-  const { token, accountNumber, ...rest } = parseInput(transactCdnOptionsSchema, options, 'TransactCDN client options');
+  const { token, accountNumber, ...rest } = parseClientOptions(transactCdnOptionsSchema, options, 'TransactCDN client options');
   const resolved = resolveClientOptions(rest, TRANSACTCDN_DEFAULT_BASE_URL, 'TransactCDN client options');
   // The token lives only in these closures: never on the returned object, never in an error.
   const transport: Transport = createTransport({
@@ -148,7 +148,8 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
     async wafEvent(eventId: string, options?: { signal?: AbortSignal | undefined }): Promise<TransactCdnWafEvent> {
       const id = parseInput(eventIdSchema, eventId, 'TransactCDN Event ID');
       const path = `${wafPath}/${encodeURIComponent(id)}`;
-      const response = await transport.getJson(path, [], { signal: anySignal(resolved.signal, options?.signal) });
+      // The transport listens to the client's signal and this one side by side: nothing is combined per call.
+      const response = await transport.getJson(path, [], { signal: options?.signal });
       return normalizeWafEvent(parseResponse(wafEventSchema, response.body, PROVIDER, path));
     },
 
@@ -161,8 +162,3 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
 
 /** The client `createTransactCdnClient` returns. */
 export type TransactCdnClient = ReturnType<typeof createTransactCdnClient>;
-
-function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
-  const given = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  return given.length > 1 ? AbortSignal.any(given) : given[0];
-}

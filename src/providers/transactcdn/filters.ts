@@ -84,7 +84,10 @@ const window = {
 
 /** The window rules the API enforces with a 400, checked before any request. */
 function checkWindow(query: { start?: Date | undefined; end?: Date | undefined }, ctx: z.RefinementCtx): void {
-  const { start, end } = query;
+  // zod still runs this when a field already failed (then it holds the raw input): check only real Dates.
+  const start = query.start instanceof Date ? query.start : undefined;
+  const end = query.end instanceof Date ? query.end : undefined;
+  if (query.start !== undefined && !start) return;
   if (end && !start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'needs a start as well (the API takes both or neither)' });
   if (start && start.getTime() < Date.now() - RETENTION_MS) {
     ctx.addIssue({ code: 'custom', path: ['start'], message: 'is older than 30 days; TransactCDN keeps event logs for 30 days' });

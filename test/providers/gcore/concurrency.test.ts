@@ -72,7 +72,7 @@ describe('Gcore under concurrency (real sockets)', () => {
     await waap.close();
   });
 
-  it('a 429 storm halves the requests in flight, and every record still arrives once, in order', async () => {
+  it('a 429 storm lowers the requests in flight, and every record still arrives once, in order', async () => {
     const records = makeGcoreRecords(4000, { startMs: T0, stepMs: 50 });
     const storm = (_: Request, n: number) =>
       n > 3 && n < 30 && n % 2 === 0 ? HttpResponse.json({ title: 'Too Many Requests' }, { status: 429, headers: { 'retry-after': '0' } }) : jitter();
@@ -81,8 +81,9 @@ describe('Gcore under concurrency (real sockets)', () => {
     const waap = createGcoreClient({ apiKey: KEY, baseUrl: server.url, concurrency: 4, maxRetries: 8, logger: { debug: (m) => debug.push(m) } });
     const ids = (await waap.requests({ start: START, end: END }).toArray()).map((e) => e.id);
     expect(ids).toEqual(newestFirst(records));
-    expect(debug.some((m) => /rate limited, requests in flight 4 → 2/.test(m))).toBe(true);
-    expect(debug.some((m) => /requests in flight \d → [34]$/.test(m))).toBe(true); // and it ramped back
+    // Issue 9: the limiter drops below the level answered 429 and stays there (probing rarely), not halving and
+    // climbing back into the wall. Ramping back up is covered in test/core/limiter.test.ts.
+    expect(debug.some((m) => /rate limited, requests in flight 4 → [123]$/.test(m))).toBe(true);
     await waap.close();
   });
 

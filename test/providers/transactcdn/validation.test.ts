@@ -10,7 +10,7 @@ const DAY = 86_400_000;
 function setup() {
   const fake = transactCdnFake({ token: TOKEN, accountNumber: '0001', waf: makeWafEvents(10, { startMs: Date.now() - 3_600_000, stepMs: 1000 }) });
   const dispatcher = new MswDispatcher(fake.handlers);
-  const cdn = createTransactCdnClient({ token: TOKEN, accountNumber: '0001', baseUrl: 'http://fake.test', dispatcher });
+  const cdn = createTransactCdnClient({ token: TOKEN, accountNumber: '0001', baseUrl: 'https://fake.test', dispatcher });
   return { fake, dispatcher, cdn };
 }
 
