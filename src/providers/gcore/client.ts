@@ -12,7 +12,7 @@ const DEFAULT_BASE_URL = 'https://api.gcore.com';
 const REQUESTS_PATH = '/waap/v1/analytics/requests';
 /** The API's documented caps: `limit` ≤ 100, `offset` ≤ 100 000. */
 const MAX_LIMIT = 100;
-const MAX_OFFSET = 100_000;
+export const MAX_OFFSET = 100_000;
 
 // Strict, so a misspelt option (`timeout:`) is refused by name instead of silently ignored.
 export const gcoreClientOptionsSchema = z.strictObject({
