@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCoreSchema } from '../../../src/core/event.js';
@@ -123,6 +124,10 @@ function expectAccepted(exchange: Exchange) {
   expect(exchange.url.pathname).toBe(REQUESTS_PATH);
   // Prism ignores unknown query parameters: every key must be one of the contract's, never `ips[]`.
   for (const key of exchange.url.searchParams.keys()) expect(SPEC_PARAMETERS.has(key), `unknown parameter ${key}`).toBe(true);
+  // Prism does not know pydantic's `ipvanyaddress` format and lets any string through.
+  for (const key of ['ips', 'exclude_ips']) {
+    for (const ip of exchange.url.searchParams.getAll(key)) expect(isIP(ip), `${key}=${ip}`).not.toBe(0);
+  }
 }
 
 describe('Gcore client against Gcore\'s OpenAPI contract (Prism, real sockets)', () => {

@@ -107,6 +107,9 @@ async function withProxy(child: ChildProcess, prismUrl: string): Promise<PrismSe
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const exited = new Promise<void>((resolve) => (child.exitCode === null ? child.once('exit', () => resolve()) : resolve()));
+  // A worker that dies before afterAll must not leave Prism running.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
   return {
     url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     prismUrl,
@@ -114,6 +117,7 @@ async function withProxy(child: ChildProcess, prismUrl: string): Promise<PrismSe
     async close() {
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      process.off('exit', orphanGuard);
       child.kill('SIGTERM');
       await exited;
     },
