@@ -46,6 +46,7 @@ export const eventCoreSchema = z.strictObject({
     organization: z.string().optional(),
     userAgent: z.string().optional(),
     ja3: z.string().optional(),
+    ja4: z.string().optional(),
     sessionId: z.string().optional(),
   }),
   request: z.strictObject({

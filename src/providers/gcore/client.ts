@@ -4,7 +4,7 @@ import { EventStream, fingerprint, readCheckpoint, type Checkpoint } from '../..
 import { offsetPages, offsetPositionSchema, offsetStart } from '../../core/strategies/offset.js';
 import { createTransport } from '../../core/transport.js';
 import { parseInput, parseResponse } from '../../core/validate.js';
-import { gcoreQueryBuilder, gcoreRequestsQuerySchema, type GcoreRequestsQuery } from './filters.js';
+import { gcoreQueryBuilder, gcoreRequestsQuerySchema, retentionWarning, type GcoreRequestsQuery } from './filters.js';
 import { normalizeGcore, type GcoreEvent } from './normalize.js';
 import { gcoreRequestsPageSchema, type GcoreRecord } from './response.js';
 
@@ -12,7 +12,7 @@ const DEFAULT_BASE_URL = 'https://api.gcore.com';
 const REQUESTS_PATH = '/waap/v1/analytics/requests';
 /** The API's documented caps: `limit` ≤ 100, `offset` ≤ 100 000. */
 const MAX_LIMIT = 100;
-const MAX_OFFSET = 100_000;
+export const MAX_OFFSET = 100_000;
 
 // Strict, so a misspelt option (`timeout:`) is refused by name instead of silently ignored.
 export const gcoreClientOptionsSchema = z.strictObject({
@@ -55,6 +55,8 @@ export function createGcoreClient(options: GcoreClientOptions): GcoreClient {
 
   function requests(query: GcoreRequestsQuery, streamOptions: StreamOptions<Checkpoint> = {}): EventStream<GcoreEvent> {
     const filters = parseInput(gcoreRequestsQuerySchema, query, 'Gcore requests filters');
+    const stale = retentionWarning(filters);
+    if (stale) resolved.logger?.warn?.(stale, { start: filters.start.toISOString() });
     const key = fingerprint(filters);
     const resume = streamOptions.resume === undefined ? undefined : readCheckpoint(streamOptions.resume, 'gcore.waap', key, offsetPositionSchema);
     const buildQuery = gcoreQueryBuilder(filters);

@@ -6,7 +6,8 @@ export type GcoreEvent = EventOf<'gcore', 'gcore.waap', GcoreRecord>;
 
 const alpha2 = /^[A-Za-z]{2}$/;
 
-/** Maps one Gcore request record to the normalized shape. Empty strings become absent fields, never values. */
+/** Maps one Gcore request record to the normalized shape. Empty strings (the contract's default for
+ * `session_id`, `scheme`, `http_version`, `ja3`) become absent fields, never values. */
 export function normalizeGcore(record: GcoreRecord): GcoreEvent {
   const decision = record.decision || '';
 
@@ -16,6 +17,7 @@ export function normalizeGcore(record: GcoreRecord): GcoreEvent {
   if (record.organization) client.organization = record.organization;
   if (record.user_agent) client.userAgent = record.user_agent;
   if (record.ja3) client.ja3 = record.ja3;
+  if (record.ja4) client.ja4 = record.ja4;
   if (record.session_id) client.sessionId = record.session_id;
 
   const request: GcoreEvent['request'] = {};

@@ -6,7 +6,8 @@ const text = z.string().nullish();
 const int = z.number().int().nullish();
 
 /**
- * One `RequestSummary`. Only what the stream cannot work without is required (`id`, `request_time` in epoch ms,
+ * One `RequestSummary`. `session_id`, `scheme`, `http_version` and `ja3` default to `""` in the contract, so an
+ * empty string there means "not recorded"; `ja4` is newer than the contract's record and may appear. Only what the stream cannot work without is required (`id`, `request_time` in epoch ms,
  * `client_ip`); value sets such as `decision` stay plain strings so a new value never fails a page. Unknown
  * fields are kept. Types only — this runs on every record of every page.
  */
@@ -35,6 +36,7 @@ export const gcoreRecordSchema = z.object({
   scheme: text,
   http_version: text,
   ja3: text,
+  ja4: text,
 });
 /** A Gcore WAAP request record, as the API sent it. */
 export type GcoreRecord = z.infer<typeof gcoreRecordSchema> & ExtraFields;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FilterValidationError } from '../../../src/core/errors.js';
 import { parseInput } from '../../../src/core/validate.js';
 import {
+  GCORE_RETENTION_MS,
   gcoreQueryBuilder,
+  retentionWarning,
   gcoreRequestsQuerySchema,
   toGcoreQuery,
   type GcoreRequestsQuery,
@@ -10,6 +12,8 @@ import {
 
 const START = '2026-11-20T00:00:00Z';
 const hex = (c: string) => c.repeat(32);
+const JA3 = 'e7d705a3286e19ea42f587b344ee6865';
+const JA4 = 't13d1516h2_8daaf6152771_02713d6af862';
 
 function parse(input: unknown) {
   return parseInput(gcoreRequestsQuerySchema, input, 'Gcore requests filters');
@@ -52,9 +56,17 @@ describe('gcoreRequestsQuerySchema', () => {
       decision: ['allowed', 'blocked'],
       optional_action: ['captcha', 'challenge'],
       ja3: 'E7D705A3286E19EA42F587B344EE6865',
-      exclude_ja3: 'e7d705a3286e19ea42f587b344ee6865',
+      exclude_ja3: ['e7d705a3286e19ea42f587b344ee6865', 'A'.repeat(32)],
+      ja4: JA4,
+      exclude_ja4: ['T13D1516H2_8DAAF6152771_02713D6AF862'],
       user_agent: 'Mozilla/5.0',
-      exclude_user_agent: 'python-requests',
+      exclude_user_agent: ['python-requests', 'curl'],
+      exclude_path: ['/users/*/profile'],
+      exclude_status_codes: [404, '500'],
+      exclude_http_methods: ['OPTIONS'],
+      exclude_request_ids: [`${hex('f')}-999999`],
+      exclude_decision: ['passed'],
+      exclude_optional_action: ['challenge'],
       user_agent_clients: ['Chrome', 'Firefox'],
       exclude_user_agent_clients: ['OpenAI GPTBot', 'Uptimerobot'],
       user_agent_devices: ['mac', 'Nokia', 'PlayStation'],
@@ -70,6 +82,18 @@ describe('gcoreRequestsQuerySchema', () => {
     expect(parsed.ips).toEqual(['1.2.3.4', '2001:678:194::3c25:ddad']);
     expect(parsed.status_codes).toEqual([403, 499]);
     expect(parsed.countries).toEqual(['DE', 'MY']);
+    expect(parsed.exclude_status_codes).toEqual([404, 500]);
+    // Single strings where the contract has lists become one-item lists.
+    expect(parsed.path).toEqual(['/home']);
+    expect(parsed.ja3).toEqual(['E7D705A3286E19EA42F587B344EE6865']);
+    expect(parsed.ja4).toEqual([JA4]);
+    expect(parsed.user_agent).toEqual(['Mozilla/5.0']);
+    expect(parsed.exclude_user_agent).toEqual(['python-requests', 'curl']);
+  });
+
+  it('keeps null and absent for the former single-string filters', () => {
+    const parsed = parse({ start: START, path: null, ja3: null, exclude_ja3: undefined, user_agent: null, exclude_user_agent: null });
+    expect([parsed.path, parsed.ja3, parsed.exclude_ja3, parsed.user_agent, parsed.exclude_user_agent]).toEqual([null, null, undefined, null, null]);
   });
 
   it('accepts a Date, a plain date and epoch ms as instants, and end absent or null', () => {
@@ -88,6 +112,14 @@ describe('gcoreRequestsQuerySchema', () => {
 
   it('rejects an end before start, naming end', () => {
     expect(rejectedPaths({ start: START, end: '2026-11-19T23:59:59.999Z' })).toEqual(['end']);
+  });
+
+  it('warns, without refusing, about a start older than the 30 days Gcore keeps', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(retentionWarning(parse({ start: now - GCORE_RETENTION_MS }), now)).toBeUndefined();
+    const warning = retentionWarning(parse({ start: now - GCORE_RETENTION_MS - 1 }), now);
+    expect(warning).toContain('older than 30 days');
+    expect(warning).toContain('2026-11-01T12:00:00.000Z');
   });
 
   it('rejects an unknown key by name', () => {
@@ -136,11 +168,32 @@ describe('gcoreRequestsQuerySchema', () => {
     ['exclude_security_rule_names', ['back\\slash'], 'exclude_security_rule_names[0]'],
     ['decision', ['denied'], 'decision[0]'],
     ['optional_action', ['block'], 'optional_action[0]'],
-    ['ja3', 'e7d705a3286e19ea42f587b344ee686', 'ja3'],
-    ['ja3', 'g7d705a3286e19ea42f587b344ee6865', 'ja3'],
-    ['exclude_ja3', 'e7d705a3286e19ea42f587b344ee68650', 'exclude_ja3'],
-    ['user_agent', 'u'.repeat(301), 'user_agent'],
-    ['exclude_user_agent', 'u'.repeat(301), 'exclude_user_agent'],
+    // A single string is a one-item list now, so its error names the item (was `ja3`, `user_agent`, …).
+    ['ja3', 'e7d705a3286e19ea42f587b344ee686', 'ja3[0]'],
+    ['ja3', 'g7d705a3286e19ea42f587b344ee6865', 'ja3[0]'],
+    ['exclude_ja3', 'e7d705a3286e19ea42f587b344ee68650', 'exclude_ja3[0]'],
+    ['ja3', Array(11).fill(JA3), 'ja3'],
+    ['exclude_ja3', [JA3, 'x'], 'exclude_ja3[1]'],
+    ['ja4', 't13d1516h2_8daaf6152771_02713d6af86', 'ja4[0]'],
+    ['ja4', ['t13d1516h2-8daaf6152771-02713d6af862'], 'ja4[0]'],
+    ['ja4', ['t13d1516h_28daaf6152771_02713d6af862'], 'ja4[0]'],
+    ['ja4', [`t13d1516h2_8daaf6152771_02713d6af86g`], 'ja4[0]'],
+    ['ja4', Array(11).fill(JA4), 'ja4'],
+    ['exclude_ja4', 'x', 'exclude_ja4[0]'],
+    ['exclude_ja4', Array(11).fill(JA4), 'exclude_ja4'],
+    ['user_agent', 'u'.repeat(301), 'user_agent[0]'],
+    ['user_agent', Array(11).fill('u'), 'user_agent'],
+    ['exclude_user_agent', 'u'.repeat(301), 'exclude_user_agent[0]'],
+    ['exclude_user_agent', Array(11).fill('u'), 'exclude_user_agent'],
+    ['path', [42], 'path[0]'],
+    ['exclude_path', 42, 'exclude_path'],
+    ['ips', Array(11).fill('1.2.3.4'), 'ips'],
+    ['exclude_status_codes', [600], 'exclude_status_codes[0]'],
+    ['exclude_http_methods', ['CONNECT'], 'exclude_http_methods[0]'],
+    ['exclude_request_ids', [hex('a')], 'exclude_request_ids[0]'],
+    ['exclude_decision', ['denied'], 'exclude_decision[0]'],
+    ['exclude_optional_action', ['block'], 'exclude_optional_action[0]'],
+    ['exclude_decision', 'blocked', 'exclude_decision'],
     ['user_agent_clients', Array(11).fill('Chrome'), 'user_agent_clients'],
     ['user_agent_clients', ['c'.repeat(51)], 'user_agent_clients[0]'],
     ['exclude_user_agent_clients', Array(11).fill('x'), 'exclude_user_agent_clients'],
@@ -164,7 +217,13 @@ describe('gcoreRequestsQuerySchema', () => {
     expect(parse({ start: START, tags: Array(5).fill('t'.repeat(50)) }).tags).toHaveLength(5);
     expect(parse({ start: START, organizations: Array(10).fill('o'.repeat(100)) }).organizations).toHaveLength(10);
     expect(parse({ start: START, status_codes: [100, 599] }).status_codes).toEqual([100, 599]);
-    expect(parse({ start: START, user_agent: 'u'.repeat(300) }).user_agent).toHaveLength(300);
+    expect(parse({ start: START, user_agent: 'u'.repeat(300) }).user_agent).toEqual(['u'.repeat(300)]);
+    expect(parse({ start: START, ips: Array(10).fill('1.2.3.4') }).ips).toHaveLength(10);
+    expect(parse({ start: START, ja3: Array(10).fill(JA3) }).ja3).toHaveLength(10);
+    expect(parse({ start: START, exclude_ja4: Array(10).fill(JA4) }).exclude_ja4).toHaveLength(10);
+    expect(parse({ start: START, exclude_user_agent: Array(10).fill('u'.repeat(300)) }).exclude_user_agent).toHaveLength(10);
+    // The contract gives exclude_ips no maxItems, unlike ips.
+    expect(parse({ start: START, exclude_ips: Array(11).fill('1.2.3.4') }).exclude_ips).toHaveLength(11);
   });
 });
 
@@ -182,12 +241,15 @@ describe('query building', () => {
       domains: [],
       path: null,
       ja3: 'e7d705a3286e19ea42f587b344ee6865',
+      exclude_path: ['/a', '/b/*'],
       limit: 25,
     });
     const tuples = toGcoreQuery(filters, window, page);
     expect(tuples).toEqual([
       ['ips', '1.2.3.4'],
       ['ips', '::1'],
+      ['exclude_path', '/a'],
+      ['exclude_path', '/b/*'],
       ['status_codes', '403'],
       ['status_codes', '499'],
       ['decision', 'blocked'],

@@ -163,6 +163,28 @@ describe('normalizeGcore', () => {
     expect(event.providerAction).toBe('unknown');
   });
 
+  it('maps ja4 to client.ja4, and leaves it absent when empty, null or missing', () => {
+    const ja4 = 't13d1516h2_8daaf6152771_02713d6af862';
+    expect(normalized({ ...base, ja3: 'e7d705a3286e19ea42f587b344ee6865', ja4 }).client).toStrictEqual({
+      ip: '203.0.113.7',
+      ja3: 'e7d705a3286e19ea42f587b344ee6865',
+      ja4,
+    });
+    expect(accept(gcoreRecordSchema, { ...base, ja4 }).ja4).toBe(ja4);
+    for (const value of ['', null, undefined]) expect(normalized({ ...base, ja4: value }).client).toStrictEqual({ ip: '203.0.113.7' });
+    expect(gcoreRecordSchema.safeParse({ ...base, ja4: 42 }).success).toBe(false);
+  });
+
+  it("treats the contract's \"\" defaults of session_id, scheme, http_version and ja3 as absent", () => {
+    // What a record with those four fields at their OpenAPI `default` looks like.
+    const defaults = accept(gcoreRecordSchema, { ...base, session_id: '', scheme: '', http_version: '', ja3: '' });
+    const event = normalized(defaults);
+    expect(event.client).toStrictEqual({ ip: '203.0.113.7' });
+    expect(event.request).toStrictEqual({});
+    expect('sessionId' in event.client || 'ja3' in event.client).toBe(false);
+    expect('scheme' in event.request || 'httpVersion' in event.request).toBe(false);
+  });
+
   it('makes a rule from a name alone or an id alone, without tags when traffic_types is blank', () => {
     expect(normalized({ ...base, rule_name: 'Bad bots', traffic_types: ' , ' }).rules).toStrictEqual([{ name: 'Bad bots' }]);
     expect(normalized({ ...base, rule_id: '7' }).rules).toStrictEqual([{ id: '7' }]);
