@@ -3,10 +3,13 @@ import { defineConfig } from 'tsup';
 // p-retry (and its one dependency) is ESM-only; Node 20.18 cannot require() ESM, so the CommonJS build
 // carries its own copy of them. The ESM build imports them as ordinary dependencies.
 const esmOnly = ['p-retry', 'is-network-error'];
+// The simulator is its own entry (wafstream/testing, wafstream/testing/msw), so the main entry never loads it;
+// msw is an optional peer and stays external.
+const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts' };
 
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    entry,
     format: ['esm'],
     dts: true,
     sourcemap: true,
@@ -15,7 +18,7 @@ export default defineConfig([
     platform: 'node',
   },
   {
-    entry: ['src/index.ts'],
+    entry,
     format: ['cjs'],
     dts: true,
     sourcemap: true,
