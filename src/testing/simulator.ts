@@ -66,6 +66,8 @@ export interface Simulator {
   readonly botbyeProjectId: string;
   /** Every request received, in arrival order. */
   readonly requests: readonly Request[];
+  /** How many faults of each kind were injected so far. */
+  readonly faultsInjected: Readonly<Record<SimulatedFault, number>>;
   /** The data as served now, after the arrivals due at the clock's current time. */
   data(): SimulatorData;
 }
@@ -97,6 +99,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     handle: simulator.handle,
     botbyeProjectId: simulator.botbyeProjectId,
     requests: simulator.requests,
+    faultsInjected: simulator.faultsInjected,
     data: () => simulator.data(),
     close: server.close,
   };
@@ -162,6 +165,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   const requests: Request[] = [];
   const faults = faultPlan(seed, options.faults);
+  const faultsInjected: Record<SimulatedFault, number> = { 'rate-limit': 0, 'server-error': 0, reset: 0, truncate: 0 };
   const gate = (route: Route, errorOf: (status: number, message: string) => Response): Route => ({
     ...route,
     handle: async (request) => {
@@ -169,6 +173,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       sync();
       if (options.latencyMs) await delay(options.latencyMs);
       const fault = faults(requests.length);
+      if (fault) faultsInjected[fault]++;
       if (fault === 'reset') return resetResponse();
       if (fault === 'rate-limit') return withHeader(errorOf(429, 'Too Many Requests'), 'retry-after', String(options.faults?.retryAfterSeconds ?? 1));
       if (fault === 'server-error') return errorOf(503, 'Service Unavailable');
@@ -192,6 +197,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }),
     botbyeProjectId: projectId,
     requests,
+    faultsInjected,
     data: () => {
       sync();
       return {

@@ -106,7 +106,7 @@ describe('startSimulator over loopback, with the real clients', () => {
   });
 
   it('injects 429 (with Retry-After), 503, resets and truncated bodies by rate, and the clients recover every record once', async () => {
-    const s = await start({ records: 400, faults: { rate: 0.3, retryAfterSeconds: 0 } });
+    const s = await start({ records: 400, faults: { rate: 0.4, retryAfterSeconds: 0 } });
     const since = new Date(T - DAY - 1000);
     const waap = createGcoreClient({ ...s.credentials.gcore, ...fast, concurrency: 2 });
     const bots = createBotByeClient({ ...s.credentials.botbye, ...fast });
@@ -117,8 +117,11 @@ describe('startSimulator over loopback, with the real clients', () => {
     expect(rawIds(g)).toEqual(ids(s.data()['gcore.waap']));
     expect(rawIds(b)).toEqual(ids(s.data()['botbye.requests']));
     expect(rawIds(w)).toEqual(ids(s.data()['transactcdn.waf']));
-    // 8 pages each at least; at a 30% fault rate the clients must have retried.
-    expect(s.requests.length).toBeGreaterThan(3 * 8 + 4);
+    const injected = Object.values(s.faultsInjected).reduce((a, n) => a + n, 0);
+    expect(Object.values(s.faultsInjected).every((n) => n > 0)).toBe(true);
+    // Every injected fault cost one request more than a clean drain (8 pages of 50 per source, plus Gcore's probe).
+    expect(s.requests.length - injected).toBeGreaterThanOrEqual(3 * 8);
+    expect(s.requests.length - injected).toBeLessThanOrEqual(3 * 9 + 1);
     await Promise.all([waap.close(), cdn.close(), bots.close()]);
   });
 
@@ -135,6 +138,7 @@ describe('startSimulator over loopback, with the real clients', () => {
     await expect(cut.text()).rejects.toThrow();
     const fifth = await fetch(url, { headers });
     expect((await fifth.json()).count).toBe(5);
+    expect(s.faultsInjected).toEqual({ 'rate-limit': 1, 'server-error': 1, reset: 1, truncate: 1 });
   });
 
   it('listens on the port asked for', async () => {
