@@ -19,7 +19,7 @@ describe('wafstream/testing/msw: the simulator in-process', () => {
   it('answers fetch on any origin, validates auth, and acts out a reset, a truncation and a 429', async () => {
     const ok = await fetch(url, { headers: { authorization: `APIKey ${gcore.apiKey}` } });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).count).toBe(120);
+    expect(((await ok.json()) as { count: number }).count).toBe(120);
     expect((await fetch(url, { headers: { authorization: 'APIKey nope' } })).status).toBe(401);
     await expect(fetch(url, { headers: { authorization: `APIKey ${gcore.apiKey}` } })).rejects.toThrow();
     const cut = await fetch(url, { headers: { authorization: `APIKey ${gcore.apiKey}` } });
@@ -45,7 +45,7 @@ describe('wafstream/testing/msw: the simulator in-process', () => {
     local.listen();
     try {
       const ok = await fetch(url, { headers: { authorization: `APIKey ${gcore.apiKey}` } });
-      expect((await ok.json()).count).toBe(120);
+      expect(((await ok.json()) as { count: number }).count).toBe(120);
     } finally {
       local.close();
       server.listen({ onUnhandledRequest: 'error' });

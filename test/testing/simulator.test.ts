@@ -23,8 +23,8 @@ async function start(options: SimulatorOptions = {}): Promise<RunningSimulator> 
   return sim;
 }
 
-const ids = (list: readonly { id?: unknown }[]) => list.map((r) => String(r.id)).sort();
-const rawIds = (events: readonly { raw: unknown }[]) => ids(events.map((e) => e.raw as { id?: unknown }));
+const ids = (list: readonly object[]) => list.map((r) => String((r as { id?: unknown }).id)).sort();
+const rawIds = (events: readonly { raw: unknown }[]) => ids(events.map((e) => e.raw as object));
 
 describe('startSimulator over loopback, with the real clients', () => {
   it('serves every record of every source exactly once, each client taking its credentials as they are', async () => {
@@ -137,7 +137,7 @@ describe('startSimulator over loopback, with the real clients', () => {
     expect(cut.status).toBe(200);
     await expect(cut.text()).rejects.toThrow();
     const fifth = await fetch(url, { headers });
-    expect((await fifth.json()).count).toBe(5);
+    expect(((await fifth.json()) as { count: number }).count).toBe(5);
     expect(s.faultsInjected).toEqual({ 'rate-limit': 1, 'server-error': 1, reset: 1, truncate: 1 });
   });
 
