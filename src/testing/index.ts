@@ -13,6 +13,5 @@ export type {
   SimulatorData,
 } from './simulator.js';
 export type { Route, RequestHandlerFn } from './http.js';
-export type { GcoreRecord } from '../providers/gcore/response.js';
 export type { FakeEvent as SimulatedTransactCdnEvent } from './transactcdn.js';
 export type { FakeNode as SimulatedBotByeRequest } from './botbye.js';
