@@ -6,10 +6,13 @@ const esmOnly = ['p-retry', 'is-network-error'];
 // @elastic/ecs is a dev dependency that only lends its types to `toEcs`: inline them, so users need not install it.
 // Its package has no `types` field, so src/formats/ecs.ts imports each field set's .d.ts by path.
 const dts = { resolve: [/^@elastic\/ecs\//] };
+// The simulator is its own entry (wafstream/testing, wafstream/testing/msw), so the main entry never loads it;
+// msw is an optional peer and stays external.
+const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts' };
 
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    entry,
     format: ['esm'],
     dts,
     sourcemap: true,
@@ -18,7 +21,7 @@ export default defineConfig([
     platform: 'node',
   },
   {
-    entry: ['src/index.ts'],
+    entry,
     format: ['cjs'],
     dts,
     sourcemap: true,

@@ -20,6 +20,7 @@ const examples = [...readme.matchAll(/```(ts|js)\n([\s\S]*?)```/g)].filter((m) =
 const blocks = examples.map((m) => m[2]!);
 /** The plain-JavaScript examples run like the others but are not typechecked (`!` is absent on purpose). */
 const typed = examples.filter((m) => m[1] === 'ts').map((m) => m[2]!);
+const testingDist = pathToFileURL(join(root.pathname, 'dist/testing/index.js')).href;
 
 interface Fake {
   server: LoopbackServer;
@@ -76,7 +77,7 @@ describe('README examples', () => {
       types: ['node'],
       typeRoots: [join(root.pathname, 'node_modules/@types')],
       skipLibCheck: true,
-      paths: { wafstream: [join(root.pathname, 'dist/index.d.ts')] },
+      paths: { wafstream: [join(root.pathname, 'dist/index.d.ts')], 'wafstream/testing': [join(root.pathname, 'dist/testing/index.d.ts')] },
     });
     const problems = ts.getPreEmitDiagnostics(program).map((d) => {
       const where = d.file ? `${d.file.fileName.split('/').pop()}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
@@ -88,7 +89,7 @@ describe('README examples', () => {
   blocks.forEach((code, index) => {
     const title = code.split('\n').find((line) => line.includes('create'))?.trim() ?? `block ${index}`;
     it(`runs example ${index + 1}: ${title.slice(0, 70)}`, async () => {
-      let source = code.replaceAll("from 'wafstream'", `from '${dist}'`);
+      let source = code.replaceAll("from 'wafstream/testing'", `from '${testingDist}'`).replaceAll("from 'wafstream'", `from '${dist}'`);
       for (const fake of fakes) source = source.replaceAll(`${fake.factory}({`, `${fake.factory}({ baseUrl: '${fake.server.url}', `);
       for (const fake of fakes) Object.assign(process.env, fake.env);
       const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
@@ -97,15 +98,19 @@ describe('README examples', () => {
       const before = fakes.reduce((n, f) => n + f.server.requests.length, 0);
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});
       const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      let logged: unknown[][] = [];
       try {
         await import(pathToFileURL(file).href);
       } finally {
+        logged = [...log.mock.calls];
         log.mockRestore();
         error.mockRestore();
       }
       const made = fakes.reduce((n, f) => n + f.server.requests.length, 0) - before;
+      // An example that starts its own simulator reads from it, and must say what it read.
+      if (code.includes("from 'wafstream/testing'")) expect(logged.flat().join('\n')).toMatch(/[1-9]\d* blocked requests/);
       // An example that creates a client and reads must have reached a fake (the filter-error example may not).
-      if (/for await|toArray|await \w+\.\w+Event\(/.test(code)) expect(made).toBeGreaterThan(0);
+      else if (/for await|toArray|await \w+\.\w+Event\(/.test(code)) expect(made).toBeGreaterThan(0);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { getResponse, type RequestHandler } from 'msw';
 import { Dispatcher } from 'undici';
-import { FAULT_HEADER } from './faults.js';
+import { toWire } from '../../src/testing/faults.js';
 
 /**
  * An undici Dispatcher that answers from msw request handlers, in-process. msw intercepts
@@ -47,20 +47,18 @@ export class MswDispatcher extends Dispatcher {
       const response = await getResponse(this.#handlers, request);
       if (aborted) return fail(aborted);
       if (!response) return fail(new Error(`no msw handler for ${options.method} ${url}`));
-      if (response.type === 'error' || response.headers.get(FAULT_HEADER) === 'reset') {
-        return fail(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
-      }
-      const body = Buffer.from(await response.arrayBuffer());
+      const wire = await toWire(response);
+      if (wire.kind === 'reset') return fail(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
       const raw: Buffer[] = [];
-      response.headers.forEach((value, key) => raw.push(Buffer.from(key), Buffer.from(value)));
+      for (const [key, value] of [...wire.headers, ['content-length', String(wire.length)] as const]) raw.push(Buffer.from(key), Buffer.from(value));
       if (settled) return;
-      legacy.onHeaders?.(response.status, raw, () => {}, response.statusText);
-      if (response.headers.get(FAULT_HEADER) === 'truncate') {
-        legacy.onData?.(body.subarray(0, body.length >> 1));
+      legacy.onHeaders?.(wire.status, raw, () => {}, wire.statusText);
+      if (wire.cut) {
+        if (wire.body.length) legacy.onData?.(wire.body);
         return fail(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
       }
       if (aborted) return fail(aborted);
-      if (body.length) legacy.onData?.(body);
+      if (wire.body.length) legacy.onData?.(wire.body);
       settled = true;
       legacy.onComplete?.([]);
     })().catch((err: Error) => fail(err));

@@ -1,30 +1,10 @@
-import { delay, http, HttpResponse, type RequestHandler } from 'msw';
+import type { RequestHandler } from 'msw';
+import { toMswHandlers } from '../../src/testing/msw.js';
+import { transactCdnFake as simulatorTransactCdn, type FakeEvent, type TransactCdnFakeOptions } from '../../src/testing/transactcdn.js';
 
-/**
- * A fake TransactCDN REST API: the WAF event log (list and single entry) and the rate-limiting event log, as msw
- * handlers (one fake for `MswDispatcher` and `serveHandlers`). It follows the two docs and provider-notes.md:
- * `Authorization: TOK:<token>` (401 otherwise), `start_time`/`end_time` as `YYYY-MM-DD[Thh:mm:ss]` UTC, both or
- * neither (neither = the last 24 hours), a `start_time` older than 30 days → 400, `filters` as JSON whose values are
- * a string or an array of strings (anything else → 500, as the real API does), `page_size` / `per_page` 1..1000
- * (default 100; over 1000 → 400), pages numbered from 1 with `page_of` = ceil(matching / size), newest first.
- */
-export type FakeEvent = Record<string, unknown> & { 'Epoch Time': number };
+export type { FakeEvent, TransactCdnFakeOptions } from '../../src/testing/transactcdn.js';
 
-export interface TransactCdnFakeOptions {
-  token: string;
-  accountNumber: string;
-  /** WAF events; the fake serves them newest first. */
-  waf?: readonly FakeEvent[];
-  rateLimiting?: readonly FakeEvent[];
-  /** Whether an event inside the `end_time` second itself matches (the docs do not say). Default false. */
-  endInclusive?: boolean;
-  /** The fake's clock, for the 30-day rule and the default window. */
-  now?: () => number;
-  latencyMs?: number;
-  /** Called first for every request with its 1-based number; a Response returned is sent instead of the answer. */
-  intercept?: (request: Request, n: number) => Response | undefined | Promise<Response | undefined>;
-}
-
+/** The simulator's TransactCDN fake (src/testing/transactcdn.ts) as msw handlers. */
 export interface TransactCdnFake {
   handlers: RequestHandler[];
   /** Every request the fake received, in arrival order. */
@@ -34,112 +14,9 @@ export interface TransactCdnFake {
   rateLimiting: readonly FakeEvent[];
 }
 
-const DAY_S = 86_400;
-const API_TIME = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}:\d{2})?$/;
-
 export function transactCdnFake(options: TransactCdnFakeOptions): TransactCdnFake {
-  const newestFirst = (events: readonly FakeEvent[] = []) => [...events].sort((a, b) => b['Epoch Time'] - a['Epoch Time']);
-  const waf = newestFirst(options.waf);
-  const rateLimiting = newestFirst(options.rateLimiting);
-  const now = options.now ?? Date.now;
-  const requests: Request[] = [];
-  let received = 0;
-  const prefix = `*/v2/mcc/customers/:account`;
-
-  /** Auth, account, latency and injected faults, common to every endpoint. */
-  async function gate(request: Request, account: unknown): Promise<Response | undefined> {
-    const n = ++received;
-    requests.push(request);
-    if (options.latencyMs) await delay(options.latencyMs);
-    const injected = await options.intercept?.(request, n);
-    if (injected) return injected;
-    if (request.headers.get('authorization') !== `TOK:${options.token}`) return error(401, 'Unauthorized');
-    if (account !== options.accountNumber) return error(404, 'Customer not found');
-    return undefined;
-  }
-
-  const list = (events: readonly FakeEvent[], sizeParam: 'page_size' | 'per_page') =>
-    async ({ request, params }: { request: Request; params: Record<string, unknown> }) => {
-      const refused = await gate(request, params.account);
-      if (refused) return refused;
-      const query = new URL(request.url).searchParams;
-
-      const startText = query.get('start_time');
-      const endText = query.get('end_time');
-      if ((startText === null) !== (endText === null)) return error(400, 'Specify both start_time and end_time, or neither');
-      const nowS = Math.floor(now() / 1000);
-      const from = startText === null ? nowS - DAY_S : apiSeconds(startText);
-      const to = endText === null ? nowS : apiSeconds(endText);
-      if (from === undefined || to === undefined) return error(400, 'Invalid date/time format');
-      if (from < nowS - 30 * DAY_S) return error(400, 'start_time: event log data is only available for the last 30 days');
-      if (to < from) return error(400, 'end_time is before start_time');
-
-      const size = intParam(query.get(sizeParam), 100);
-      if (size === undefined || size < 1 || size > 1000) return error(400, `${sizeParam} must be 1..1000`);
-      const page = intParam(query.get('page'), 1);
-      if (page === undefined || page < 1) return error(400, 'page must be a positive integer');
-      const filterText = query.get('filters');
-      const match = filterText === null ? () => true : parseFilters(filterText);
-      // The real API answers invalid filter syntax with a 500 that no retry will fix.
-      if (!match) return error(500, 'Internal Server Error');
-
-      const upper = options.endInclusive ? to + 1 : to;
-      const matching = events.filter((e) => e['Epoch Time'] >= from && e['Epoch Time'] < upper && match(e));
-      return HttpResponse.json({
-        page_of: Math.ceil(matching.length / size),
-        time_to: to,
-        time_from: from,
-        events: matching.slice((page - 1) * size, page * size),
-        page,
-      });
-    };
-
-  const handlers = [
-    http.get(`${prefix}/waf/eventlogs`, list(waf, 'page_size')),
-    http.get(`${prefix}/defend/rate_limiting/eventlogs`, list(rateLimiting, 'per_page')),
-    http.get(`${prefix}/waf/eventlogs/:eventId`, async ({ request, params }) => {
-      const refused = await gate(request, params.account);
-      if (refused) return refused;
-      const event = waf.find((e) => e['Event ID'] === params.eventId);
-      return event ? HttpResponse.json(event) : error(404, 'Event not found');
-    }),
-  ];
-  return { handlers, requests, waf, rateLimiting };
-}
-
-function error(status: number, message: string): Response {
-  return HttpResponse.json({ Message: message }, { status });
-}
-
-function intParam(value: string | null, fallback: number): number | undefined {
-  if (value === null) return fallback;
-  return /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-/** `YYYY-MM-DD` or `YYYY-MM-DDThh:mm:ss`, UTC, in epoch seconds. */
-function apiSeconds(text: string): number | undefined {
-  const match = API_TIME.exec(text);
-  if (!match) return undefined;
-  const ms = Date.parse(`${match[1]}${match[2] ?? 'T00:00:00'}Z`);
-  return Number.isNaN(ms) ? undefined : ms / 1000;
-}
-
-/** The filter predicate, or undefined when the JSON is not `{ field: string | string[] }`. */
-function parseFilters(text: string): ((event: FakeEvent) => boolean) | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const wanted: Array<[string, string[]]> = [];
-  for (const [key, value] of Object.entries(parsed)) {
-    const values = Array.isArray(value) ? value : [value];
-    if (!values.length || !values.every((v) => typeof v === 'string')) return undefined;
-    wanted.push([key, values as string[]]);
-  }
-  return (event) => wanted.every(([key, values]) => values.includes(String(event[key])));
+  const fake = simulatorTransactCdn(options);
+  return { handlers: toMswHandlers(fake.routes), requests: fake.requests, waf: fake.waf, rateLimiting: fake.rateLimiting };
 }
 
 const ACTIONS = ['BLOCK_REQUEST', 'ALERT', 'CUSTOM_RESPONSE', 'REDIRECT_302'] as const;
