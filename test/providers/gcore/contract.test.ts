@@ -35,6 +35,14 @@ const ja3 = (i: number) => (i % 2 ? hex('A') : hex('e')).slice(0, 30) + String(i
 const ja4 = (i: number) => `t13d1516H${i}_8DAAF6152771_02713d6af8${String(i).padStart(2, '0')}`;
 const texts = (n: number, longest: number, stem: string) => Array.from({ length: n }, (_, i) => (i === 0 ? stem.repeat(longest).slice(0, longest) : `${stem} ${i}`));
 
+/** One of `parts` slices of `upper`: the window and paging fields, plus every `parts`-th filter. */
+function upperPart(part: number, parts: number): GcoreRequestsQuery {
+  const always = new Set(['start', 'end', 'limit', 'ordering']);
+  const filters = Object.entries(upper).filter(([key]) => !always.has(key));
+  const kept = filters.filter((_, index) => index % parts === part);
+  return { ...Object.fromEntries(Object.entries(upper).filter(([key]) => always.has(key))), ...Object.fromEntries(kept) } as GcoreRequestsQuery;
+}
+
 /** Every filter at its upper edge: lists at maxItems, strings at maxLength, numbers at their maximum. */
 const upper: GcoreRequestsQuery = {
   start: START,
@@ -148,10 +156,13 @@ describe('Gcore client against Gcore\'s OpenAPI contract (Prism, real sockets)',
     expect(prism.exchanges.slice(-6).every((e) => e.violations.some((v) => v.severity === 'Error'))).toBe(true);
   });
 
-  it('accepts every filter at its upper edge, sent as repeated keys', async () => {
-    const { events, exchanges } = await drain(upper);
+  // All the upper edges at once make a URL past the 8 KiB the transport refuses to send (a gateway would answer 431),
+  // so they go out in three queries, the filters dealt round-robin; each query still carries the window and paging.
+  it.each([0, 1, 2])('accepts every filter at its upper edge, sent as repeated keys (part %i of 3)', async (part) => {
+    const query = upperPart(part, 3);
+    const { events, exchanges } = await drain(query);
     expect(exchanges.length).toBeGreaterThan(0);
-    const parsed = gcoreRequestsQuerySchema.parse(upper);
+    const parsed = gcoreRequestsQuerySchema.parse(query);
     for (const exchange of exchanges) {
       expectAccepted(exchange);
       const params = exchange.url.searchParams;

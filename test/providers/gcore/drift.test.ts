@@ -14,7 +14,7 @@ import { diffConstraints, loadSpec, specQueryConstraints, zodQueryConstraints, t
 /** The SDK's view of every query parameter it sends: the filter fields, plus what the pager adds per request. */
 function sdkConstraints(schema: z.ZodType = gcoreRequestsQuerySchema) {
   const sdk = zodQueryConstraints(schema);
-  const sent = new Set(gcoreQueryBuilder(gcoreRequestsQuerySchema.parse({ start: 0 }))({ startMs: 0, endMs: 1 }, { offset: 0, limit: 1 }).map(([key]) => key));
+  const sent = new Set(gcoreQueryBuilder(gcoreRequestsQuerySchema.parse({ start: 1_763_700_000_000 }))({ startMs: 0, endMs: 1 }, { offset: 0, limit: 1 }).map(([key]) => key));
   for (const key of sent) {
     if (sdk.has(key)) continue;
     // Not a filter field: the only such parameter is the pager's offset, bounded by the client's cap.
