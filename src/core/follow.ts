@@ -213,6 +213,8 @@ export class FollowStream<E extends { id: string; time: Date }> implements Async
         return result;
       },
       return: async () => {
+        // Stop polling first: a next() waiting for new events would otherwise hold return() up for a poll.
+        run.stop();
         await queue;
         await run.batches.return(undefined);
         await run.end();
@@ -320,7 +322,7 @@ export class FollowStream<E extends { id: string; time: Date }> implements Async
   }
 
   /** Starts one iteration: links the signals, and returns the batches and the way to end cleanly. */
-  #begin(): { batches: AsyncGenerator<Batch<E>, void, undefined>; end: () => Promise<void>; done: boolean } {
+  #begin(): { batches: AsyncGenerator<Batch<E>, void, undefined>; end: () => Promise<void>; stop: () => void; done: boolean } {
     if (this.#active) throw new LimitExceededError('follow: this stream is already being iterated; one iteration at a time');
     this.#active = true;
     const controller = new AbortController();
@@ -332,6 +334,10 @@ export class FollowStream<E extends { id: string; time: Date }> implements Async
     const run = {
       batches: this.#poll(controller.signal),
       done: false,
+      stop: () => {
+        controller.signal.removeEventListener('abort', onAbort);
+        if (!controller.signal.aborted) controller.abort(new DOMException('The follow stream stopped', 'AbortError'));
+      },
       end: async () => {
         if (run.done) return;
         run.done = true;
