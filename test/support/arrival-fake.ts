@@ -25,6 +25,8 @@ export interface ArrivalFake {
   url: string;
   /** Requests answered (any status), by path family. */
   requests: () => number;
+  /** Every request URL (path and query), in order. */
+  urls: string[];
   failures: () => number;
   close(): Promise<void>;
 }
@@ -35,9 +37,11 @@ export async function serveArrivals(options: ArrivalFakeOptions): Promise<Arriva
   const sorted = [...options.arrivals].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
   let requests = 0;
   let failures = 0;
+  const urls: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     requests++;
+    urls.push(req.url ?? '');
     const now = options.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     const send = (status: number, body: unknown) => {
@@ -91,6 +95,7 @@ export async function serveArrivals(options: ArrivalFakeOptions): Promise<Arriva
   return {
     url: `http://127.0.0.1:${port}`,
     requests: () => requests,
+    urls,
     failures: () => failures,
     close: () =>
       new Promise<void>((resolve) => {
