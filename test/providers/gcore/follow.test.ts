@@ -47,3 +47,28 @@ describe('Gcore follow over a loopback fake', () => {
     expect(() => waap.follow({ decision: ['nope' as 'blocked'] })).toThrow(/decision/);
   });
 });
+
+describe('mergeEvents over Gcore list streams', () => {
+  it('resumes from a combined checkpoint with all 500 events, the read-ahead one included', async () => {
+    const { mergeEvents } = await import('../../../src/core/merge.js');
+    const arrivals = Array.from({ length: 500 }, (_, i) => ({ id: `r${String(i).padStart(3, '0')}`, time: T0 + i * 1000, visibleAt: 0 }));
+    fake = await serveArrivals({ arrivals, now: Date.now });
+    const waap = createGcoreClient({ apiKey: 'k', baseUrl: fake.url });
+    const half = T0 + 250_000;
+    const open = (resume?: [unknown, unknown]) =>
+      mergeEvents([
+        waap.requests({ start: T0, end: half }, { resume: resume?.[0] as never }),
+        waap.requests({ start: half, end: T0 + 500_000 }, { resume: resume?.[1] as never }),
+      ]);
+    const ids: string[] = [];
+    const first = open();
+    for await (const e of first) {
+      ids.push(e.id);
+      if (ids.length === 300) break;
+    }
+    for await (const e of open(first.checkpoint().inputs as [unknown, unknown])) ids.push(e.id);
+    await waap.close();
+    expect(ids.length).toBe(500);
+    expect(new Set(ids).size).toBe(500);
+  });
+});
