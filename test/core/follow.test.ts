@@ -174,6 +174,55 @@ describe('follow', () => {
   });
 });
 
+describe('follow, bounds and pages', () => {
+  it('caps the tracked ids and stays exact: the overlap narrows instead', async () => {
+    const arrivals = makeArrivals({ startMs: T0, endMs: T0 + 10 * MIN, everyMs: 100, lagMs: 0, overlapMs: 0 });
+    const clock = virtualClock(T0);
+    const controller = new AbortController();
+    runUntil(clock, T0 + 15 * MIN, controller);
+    const warn = vi.fn();
+    const { spec } = memorySource(arrivals, clock.now);
+    const stream = followStream({ ...spec, logger: { warn } }, { lagMs: 0, overlapMs: 5 * MIN, intervalMs: 15_000, from: T0, clock, signal: controller.signal, maxTrackedIds: 500 });
+    const ids = await collect(stream, clock, controller, Infinity);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(arrivals.map((a) => a.id).sort());
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('maxTrackedIds'));
+    expect(stream.checkpoint().position.ids.flatMap(([, group]) => group).length).toBeLessThanOrEqual(500);
+  });
+
+  it('moves a position older than the source keeps up to its retention, with a warning', async () => {
+    const clock = virtualClock(T0 + 60 * MIN);
+    const controller = new AbortController();
+    runUntil(clock, T0 + 61 * MIN, controller);
+    const warn = vi.fn();
+    const { spec, reads } = memorySource([], clock.now);
+    const stream = followStream({ ...spec, logger: { warn }, earliestMs: (now) => now - 10 * MIN }, { ...base, from: T0, clock, signal: controller.signal });
+    await collect(stream, clock, controller, Infinity);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('retention'));
+    for (const read of reads) expect(read.start).toBeGreaterThanOrEqual(T0 + 50 * MIN);
+  });
+
+  it('commits by time too, and pages() hands over whole pages with their checkpoint', async () => {
+    const arrivals: Arrival[] = Array.from({ length: 120 }, (_, i) => ({ id: `p${i}`, time: T0 + i * 1000, visibleAt: T0 }));
+    const clock = virtualClock(T0 + 10 * MIN);
+    const controller = new AbortController();
+    runUntil(clock, T0 + 12 * MIN, controller);
+    const store = memoryCheckpointStore();
+    const save = vi.spyOn(store, 'save');
+    const { spec } = memorySource(arrivals, clock.now, { pageSize: 50 });
+    const stream = followStream(spec, { ...base, from: T0, clock, store, signal: controller.signal, commitEvery: { events: 1_000_000, ms: 30_000 } });
+    const sizes: number[] = [];
+    for await (const page of stream.pages()) {
+      sizes.push(page.items.length);
+      expect(page.checkpoint.position.ids.flat(2)).toContain(page.items.at(-1)!.id);
+    }
+    expect(sizes).toEqual([50, 50, 20]);
+    // Two idle minutes at a 30 s commit period, plus the stop.
+    expect(save.mock.calls.length).toBeGreaterThanOrEqual(3);
+    expect((await store.load())!.position.through).toBeGreaterThan(T0 + 119_000);
+  });
+});
+
 describe('fileCheckpointStore', () => {
   it('saves atomically and reads back; refuses a corrupt or foreign file loudly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wafstream-store-'));
