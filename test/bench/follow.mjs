@@ -46,9 +46,13 @@ export async function runFollowBench({ events, intervalMs, idleS }) {
   const done = (async () => {
     for await (const _ of idleStream);
   })();
-  setTimeout(() => idleController.abort(), idleS * 1000);
+  // Counted after a one-second warm-up (the first poll's window is empty and costs nothing), over idleS seconds.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const before = await idle.requests();
+  await new Promise((resolve) => setTimeout(resolve, idleS * 1000));
+  const idleRequests = (await idle.requests()) - before;
+  idleController.abort();
   await done;
-  const idleRequests = await idle.requests();
   await idleClient.close();
   idle.stop();
   const steady = { intervalMs, seconds: idleS, requests: idleRequests, requestsPerMinute: round((idleRequests * 60) / idleS, 1), expectedPerMinute: round(60_000 / intervalMs, 1) };
