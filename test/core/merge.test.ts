@@ -57,19 +57,22 @@ describe('mergeEvents combined checkpoint', () => {
     const a = memorySource(make('a'), clock.now, { pageSize: 7 });
     const b = memorySource(make('b'), clock.now, { pageSize: 11 });
     const options = { from: T0, lagMs: 0, overlapMs: 60_000, intervalMs: 1000, clock };
+    // Fails fast instead of waiting for events that will never come.
+    const give = setTimeout(() => controller.abort(), 5000);
     const delivered: string[] = [];
+    const controller = new AbortController();
     const first = mergeEvents([followStream(a.spec, options), followStream(b.spec, options)], { order: 'arrival' });
     for await (const e of first) {
       delivered.push(e.id);
       if (delivered.length === 123) break;
     }
     const [ca, cb] = first.checkpoint().inputs as [never, never];
-    const controller = new AbortController();
     const second = mergeEvents([followStream(a.spec, { ...options, from: ca, signal: controller.signal }), followStream(b.spec, { ...options, from: cb, signal: controller.signal })], { order: 'arrival' });
     for await (const e of second) {
       delivered.push(e.id);
       if (delivered.length === 500) controller.abort();
     }
+    clearTimeout(give);
     expect(new Set(delivered).size).toBe(500);
   });
 });

@@ -51,23 +51,23 @@ describe('Gcore follow over a loopback fake', () => {
 describe('mergeEvents over Gcore list streams', () => {
   it('resumes from a combined checkpoint with all 500 events, the read-ahead one included', async () => {
     const { mergeEvents } = await import('../../../src/core/merge.js');
-    const arrivals = Array.from({ length: 500 }, (_, i) => ({ id: `r${String(i).padStart(3, '0')}`, time: T0 + i * 1000, visibleAt: 0 }));
-    fake = await serveArrivals({ arrivals, now: Date.now });
-    const waap = createGcoreClient({ apiKey: 'k', baseUrl: fake.url });
-    const half = T0 + 250_000;
-    const open = (resume?: [unknown, unknown]) =>
-      mergeEvents([
-        waap.requests({ start: T0, end: half }, { resume: resume?.[0] as never }),
-        waap.requests({ start: half, end: T0 + 500_000 }, { resume: resume?.[1] as never }),
-      ]);
+    // Two sources with interleaved times: whenever the consumer stops, the other input holds a read-ahead event.
+    const make = (prefix: string, offset: number) => Array.from({ length: 250 }, (_, i) => ({ id: `${prefix}${i}`, time: T0 + i * 2000 + offset, visibleAt: 0 }));
+    const one = await serveArrivals({ arrivals: make('a', 0), now: Date.now });
+    fake = await serveArrivals({ arrivals: make('b', 1000), now: Date.now });
+    const a = createGcoreClient({ apiKey: 'k', baseUrl: one.url });
+    const b = createGcoreClient({ apiKey: 'k', baseUrl: fake.url });
+    const window = { start: T0, end: T0 + 500_000 };
+    const open = (resume?: unknown[]) =>
+      mergeEvents([a.requests(window, { resume: resume?.[0] as never }), b.requests(window, { resume: resume?.[1] as never })]);
     const ids: string[] = [];
     const first = open();
     for await (const e of first) {
       ids.push(e.id);
       if (ids.length === 300) break;
     }
-    for await (const e of open(first.checkpoint().inputs as [unknown, unknown])) ids.push(e.id);
-    await waap.close();
+    for await (const e of open(first.checkpoint().inputs)) ids.push(e.id);
+    await Promise.all([a.close(), b.close(), one.close()]);
     expect(ids.length).toBe(500);
     expect(new Set(ids).size).toBe(500);
   });
