@@ -3,7 +3,7 @@
  * This file is the whole public surface.
  */
 export { createGcoreClient } from './providers/gcore/client.js';
-export type { GcoreClient, GcoreClientOptions } from './providers/gcore/client.js';
+export type { GcoreClient, GcoreClientOptions, GcoreFollowFilters } from './providers/gcore/client.js';
 export type { GcoreRequestsQuery } from './providers/gcore/filters.js';
 export type { GcoreEvent } from './providers/gcore/normalize.js';
 export type { GcoreRecord } from './providers/gcore/response.js';
@@ -22,7 +22,7 @@ export type {
 export type { WafFilters, RateLimitingFilters, WafFilterField, RateLimitingFilterField } from './providers/transactcdn/filters.js';
 
 export { createBotByeClient } from './providers/botbye/client.js';
-export type { BotByeClient, BotByeClientOptions, BotByeRequestsQuery, BotByeEvent } from './providers/botbye/client.js';
+export type { BotByeClient, BotByeClientOptions, BotByeRequestsQuery, BotByeFollowQuery, BotByeEvent } from './providers/botbye/client.js';
 export type {
   WhereBuilder as BotByeWhereBuilder,
   WhereNode as BotByeWhereNode,
@@ -35,6 +35,12 @@ export type { BotByeRequest } from './providers/botbye/response.js';
 
 export type { SecurityEvent } from './events.js';
 export { mergeEvents } from './core/merge.js';
+export type { MergedEvents, MergedCheckpoint } from './core/merge.js';
+export { FollowStream } from './core/follow.js';
+export type { FollowOptions, FollowStats, FollowPage, FollowClock } from './core/follow.js';
+export type { FollowCheckpoint } from './core/follow-checkpoint.js';
+export { memoryCheckpointStore, fileCheckpointStore } from './core/checkpoint-store.js';
+export type { CheckpointStore } from './core/checkpoint-store.js';
 export { EventStream } from './core/pager.js';
 export type { Checkpoint, EventPage } from './core/pager.js';
 export type { ClientOptions, Logger, StreamOptions } from './core/options.js';

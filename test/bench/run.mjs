@@ -384,6 +384,7 @@ async function main() {
   };
   if (args.json) console.log(JSON.stringify(report));
   else printTable(report);
+  if (!args.json && !args['no-follow']) await (await import('./follow.mjs')).runFollowBench({ events: 150_000, intervalMs: 1000, idleS: 10 });
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------------------------

@@ -45,3 +45,34 @@ describe('mergeEvents', () => {
     expect(a.state.closed).toBe(true);
   });
 });
+
+describe('mergeEvents combined checkpoint', () => {
+  it('resumes follow streams merged by arrival without losing the events the merge had read ahead', async () => {
+    const { followStream } = await import('../../src/core/follow.js');
+    const { virtualClock } = await import('../support/arrival-fake.js');
+    const { memorySource } = await import('../support/follow-source.js');
+    const T0 = Date.parse('2026-11-22T00:00:00Z');
+    const make = (prefix: string) => Array.from({ length: 250 }, (_, i) => ({ id: `${prefix}${i}`, time: T0 + i * 1000, visibleAt: 0 }));
+    const clock = virtualClock(T0 + 3_600_000);
+    const a = memorySource(make('a'), clock.now, { pageSize: 7 });
+    const b = memorySource(make('b'), clock.now, { pageSize: 11 });
+    const options = { from: T0, lagMs: 0, overlapMs: 60_000, intervalMs: 1000, clock };
+    // Fails fast instead of waiting for events that will never come.
+    const give = setTimeout(() => controller.abort(), 5000);
+    const delivered: string[] = [];
+    const controller = new AbortController();
+    const first = mergeEvents([followStream(a.spec, options), followStream(b.spec, options)], { order: 'arrival' });
+    for await (const e of first) {
+      delivered.push(e.id);
+      if (delivered.length === 123) break;
+    }
+    const [ca, cb] = first.checkpoint().inputs as [never, never];
+    const second = mergeEvents([followStream(a.spec, { ...options, from: ca, signal: controller.signal }), followStream(b.spec, { ...options, from: cb, signal: controller.signal })], { order: 'arrival' });
+    for await (const e of second) {
+      delivered.push(e.id);
+      if (delivered.length === 500) controller.abort();
+    }
+    clearTimeout(give);
+    expect(new Set(delivered).size).toBe(500);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientOptionsSchema, credentialError, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { followStream, type FollowOptions, type FollowStream } from '../../core/follow.js';
 import { EventStream, fingerprint, readCheckpoint, type Checkpoint } from '../../core/pager.js';
 import { cursorPages, cursorPositionSchema, cursorStart, type CursorPosition } from '../../core/strategies/cursor.js';
 import { createTransport, type Query } from '../../core/transport.js';
@@ -48,9 +49,17 @@ export type BotByeRequestsQuery = Omit<z.input<typeof requestsQuerySchema>, 'whe
 export interface BotByeClient {
   /** Request records of one project, page by page through BotBye's cursors. */
   requests(query: BotByeRequestsQuery, options?: StreamOptions<Checkpoint>): EventStream<BotByeEvent>;
+  /**
+   * New request records as they arrive: each poll reads a `createdAt` window (`gte` start, `lt` end, joined to your
+   * `where` with `and`), ordered by `createdAt` ascending. See `FollowOptions`.
+   */
+  follow(query: BotByeFollowQuery, options?: FollowOptions): FollowStream<BotByeEvent>;
   /** Closes the client's connections. */
   close(): Promise<void>;
 }
+
+/** What `follow` takes: the `requests` query without the order and the start cursor, which the follow owns. */
+export type BotByeFollowQuery = Omit<BotByeRequestsQuery, 'orderBy' | 'after'>;
 
 /**
  * A BotBye client. The API key lives only in closures: it is not a property of the returned object and
@@ -71,7 +80,17 @@ export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
     secrets: () => [apiKey, encodedKey],
   });
 
-  return {
+  const client: BotByeClient = {
+    follow(query, options) {
+      const own = typeof query?.where === 'function' ? query.where(whereBuilder) : query?.where;
+      const list = ({ start, end }: { start: Date; end: Date }, signal: AbortSignal) => {
+        const window = [whereBuilder.gte('createdAt', start), whereBuilder.lt('createdAt', end)] as const;
+        const where = own ? whereBuilder.and(own, ...window) : whereBuilder.and(...window);
+        return client.requests({ ...query, where, orderBy: { fieldPath: 'createdAt', direction: 'ASC' } }, { signal });
+      };
+      const filters = { accountId, ...query, where: own };
+      return followStream({ source: SOURCE, filters, order: 'asc', list, signals: [resolved.signal], logger: resolved.logger }, options);
+    },
     requests(input, streamOptions) {
       const where = typeof input?.where === 'function' ? input.where(whereBuilder) : input?.where;
       const query = parseInput(requestsQuerySchema, { ...input, where }, 'BotBye requests query');
@@ -112,4 +131,5 @@ export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
     },
     close: () => transport.close(),
   };
+  return client;
 }

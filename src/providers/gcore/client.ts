@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientOptionsSchema, credentialError, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { followStream, type FollowOptions, type FollowStream } from '../../core/follow.js';
 import { EventStream, fingerprint, readCheckpoint, type Checkpoint } from '../../core/pager.js';
 import { offsetPages, offsetPositionSchema, offsetStart } from '../../core/strategies/offset.js';
 import { createTransport } from '../../core/transport.js';
@@ -32,9 +33,20 @@ export interface GcoreClient {
    * for await (const e of waap.requests({ start: '2026-11-20T00:00:00Z', decision: ['blocked'] })) console.log(e.client.ip);
    */
   requests(filters: GcoreRequestsQuery, options?: StreamOptions<Checkpoint>): EventStream<GcoreEvent>;
+  /**
+   * New request analytics as they arrive, read in closed windows up to now − `lagMs`, oldest first
+   * (`ordering: 'request_time'`). The window is the follow's business, so `start`, `end` and `ordering` are not filters.
+   *
+   * @example
+   * for await (const e of waap.follow({ decision: ['blocked'] }, { store: fileCheckpointStore('gcore.json') })) await ship(e);
+   */
+  follow(filters?: GcoreFollowFilters, options?: FollowOptions): FollowStream<GcoreEvent>;
   /** Closes the client's keep-alive connections. */
   close(): Promise<void>;
 }
+
+/** What `follow` takes: the `requests` filters without the window and the order. */
+export type GcoreFollowFilters = Omit<GcoreRequestsQuery, 'start' | 'end' | 'ordering'>;
 
 /**
  * A Gcore WAAP client.
@@ -89,5 +101,20 @@ export function createGcoreClient(options: GcoreClientOptions): GcoreClient {
     });
   }
 
-  return { requests, close: () => transport.close() };
+  function follow(filters: GcoreFollowFilters = {}, options?: FollowOptions): FollowStream<GcoreEvent> {
+    return followStream(
+      {
+        source: 'gcore.waap',
+        filters,
+        order: 'asc',
+        // The 100 100-record reach is the list method's business: it splits large windows itself.
+        list: ({ start, end }, signal) => requests({ ...filters, start, end, ordering: 'request_time' }, { signal }),
+        signals: [resolved.signal],
+        logger: resolved.logger,
+      },
+      options,
+    );
+  }
+
+  return { requests, follow, close: () => transport.close() };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PaginationError } from '../../core/errors.js';
 import { clientOptionsSchema, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { followStream, type FollowOptions, type FollowSpec, type FollowStream } from '../../core/follow.js';
 import { EventStream, fingerprint, readCheckpoint, type Checkpoint, type StreamSpec } from '../../core/pager.js';
 import { pagePages, pagePositionSchema, pageStart, type PagePosition, type PageRequest, type PageResponse } from '../../core/strategies/page.js';
 import { createTransport, type Transport } from '../../core/transport.js';
@@ -15,7 +16,7 @@ import {
 } from './filters.js';
 import { normalizeRateLimitingEvent, normalizeWafEvent, type TransactCdnRateLimitingEvent, type TransactCdnWafEvent } from './normalize.js';
 import { eventTimeMs, rateLimitingPageSchema, wafEventSchema, wafPageSchema } from './response.js';
-import { pinWindow, querySeconds } from './time.js';
+import { pinWindow, querySeconds, RETENTION_MS } from './time.js';
 
 export type { RateLimitingEventsQuery, WafEventsQuery } from './filters.js';
 export type { TransactCdnRateLimitingEvent, TransactCdnWafEvent } from './normalize.js';
@@ -111,7 +112,17 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
     });
   }
 
-  return {
+  /** The log's rules for follow: newest first, so sorted sub-windows of whole seconds; 30 days kept. */
+  const logRules = {
+    order: 'desc',
+    chunk: { minMs: 1000, initialMs: 300_000, maxMs: 3_600_000 },
+    // A minute inside the retention: the list method checks its `start` against the wall clock a little later.
+    earliestMs: (nowMs: number) => nowMs - RETENTION_MS + 60_000,
+    signals: [resolved.signal],
+    logger: resolved.logger,
+  } satisfies Partial<FollowSpec<TransactCdnWafEvent>>;
+
+  const client = {
     /** WAF event log entries in `[start, end)`, newest first as the API sends them, normalized. */
     wafEvents(query: WafEventsQuery = {}, options?: StreamOptions<Checkpoint>): EventStream<TransactCdnWafEvent> {
       const parsed = parseInput(wafEventsQuerySchema, query, 'TransactCDN wafEvents query');
@@ -153,11 +164,24 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
       return normalizeWafEvent(parseResponse(wafEventSchema, response.body, PROVIDER, path));
     },
 
+    /** New WAF event log entries as they arrive, oldest first within each sorted sub-window. See `FollowOptions`. */
+    followWafEvents(query: Omit<WafEventsQuery, 'start' | 'end'> = {}, options?: FollowOptions): FollowStream<TransactCdnWafEvent> {
+      const list = ({ start, end }: { start: Date; end: Date }, signal: AbortSignal) => client.wafEvents({ ...query, start, end }, { signal });
+      return followStream({ ...logRules, source: 'transactcdn.waf', filters: query, list }, options);
+    },
+
+    /** New rate-limiting event log entries as they arrive (the log is sampled, about 10%). See `FollowOptions`. */
+    followRateLimitingEvents(query: Omit<RateLimitingEventsQuery, 'start' | 'end'> = {}, options?: FollowOptions): FollowStream<TransactCdnRateLimitingEvent> {
+      const list = ({ start, end }: { start: Date; end: Date }, signal: AbortSignal) => client.rateLimitingEvents({ ...query, start, end }, { signal });
+      return followStream({ ...logRules, source: 'transactcdn.rate_limiting', filters: query, list }, options);
+    },
+
     /** Closes the client's connections (a caller-given dispatcher is left open). */
     close(): Promise<void> {
       return transport.close();
     },
   };
+  return client;
 }
 
 /** The client `createTransactCdnClient` returns. */

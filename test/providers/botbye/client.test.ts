@@ -66,7 +66,8 @@ describe('createBotByeClient options', () => {
     const client = createBotByeClient({ ...base, auth });
     expectNoKey(client);
     expectNoKey(client.requests({ projectId: 'p' }));
-    expect(Object.keys(client).sort()).toEqual(['close', 'requests']);
+    expectNoKey(client.follow({ projectId: 'p' }));
+    expect(Object.keys(client).sort()).toEqual(['close', 'follow', 'requests']);
   });
 });
 
