@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { InvalidRecord, type PagingContext } from '../pager.js';
+
+/**
+ * The read's frontier in a time-ordered stream: the time of the last record delivered and the ids delivered at
+ * exactly that time. A record behind the frontier (older in `asc`, newer in `desc`) or at it with a known id was
+ * delivered already, or arrived late during the read; either way it is dropped, which is what makes re-reading a
+ * range after the data moved (re-anchoring on the frontier) safe. Memory is bounded by the records of one instant.
+ */
+export const frontierSchema = z.strictObject({
+  t: z.number().int(),
+  ids: z.array(z.string()).min(1),
+});
+export type FrontierState = z.infer<typeof frontierSchema>;
+
+export type Direction = 'asc' | 'desc';
+
+export class Frontier {
+  #t: number | undefined;
+  readonly #ids = new Set<string>();
+  readonly #desc: boolean;
+  /** Records admitted since the last `progress()` call. */
+  #admitted = 0;
+
+  constructor(direction: Direction, state: FrontierState | null | undefined) {
+    this.#desc = direction === 'desc';
+    if (state) {
+      this.#t = state.t;
+      for (const id of state.ids) this.#ids.add(id);
+    }
+  }
+
+  get t(): number | undefined {
+    return this.#t;
+  }
+
+  state(): FrontierState | null {
+    return this.#t === undefined ? null : { t: this.#t, ids: [...this.#ids] };
+  }
+
+  /** Whether (t, id) lies ahead of everything admitted so far; admits it if so. */
+  admit(t: number, id: string): boolean {
+    if (this.#t === undefined || (this.#desc ? t < this.#t : t > this.#t)) {
+      this.#t = t;
+      this.#ids.clear();
+      this.#ids.add(id);
+      this.#admitted++;
+      return true;
+    }
+    if (t === this.#t && !this.#ids.has(id)) {
+      this.#ids.add(id);
+      this.#admitted++;
+      return true;
+    }
+    return false;
+  }
+
+  /** How many records were admitted since the last call (a repair that admits none made no progress). */
+  progress(): number {
+    const n = this.#admitted;
+    this.#admitted = 0;
+    return n;
+  }
+}
+
+/** A record's place in the order: its time in epoch ms and its id. */
+export interface Place {
+  t: number;
+  id: string;
+}
+
+export interface Admitted<Raw> {
+  items: Array<Raw | InvalidRecord>;
+  /** The frontier after `items[index]` was delivered. */
+  frontAfter(index: number): FrontierState | null;
+  /** Records dropped as already delivered (or late arrivals behind the frontier). */
+  dropped: number;
+}
+
+/**
+ * Filters one page through the frontier. `place` returns undefined for a record outside the window (dropped
+ * silently: the window's own trim). Invalid records pass through untouched: the stream decides their fate.
+ */
+export function admitPage<Raw>(
+  items: ReadonlyArray<Raw | InvalidRecord>,
+  front: Frontier,
+  place: (raw: Raw) => Place | undefined,
+): Admitted<Raw> {
+  const before = front.state();
+  const kept: Array<Raw | InvalidRecord> = [];
+  const ts: number[] = [];
+  const ids: string[] = [];
+  let dropped = 0;
+  for (const item of items) {
+    if (item instanceof InvalidRecord) {
+      kept.push(item);
+      ts.push(Number.NaN);
+      ids.push('');
+      continue;
+    }
+    const at = place(item);
+    if (!at) continue;
+    if (!front.admit(at.t, at.id)) {
+      dropped++;
+      continue;
+    }
+    kept.push(item);
+    ts.push(at.t);
+    ids.push(at.id);
+  }
+  return {
+    items: kept,
+    dropped,
+    frontAfter(index) {
+      let j = index;
+      while (j >= 0 && Number.isNaN(ts[j]!)) j--;
+      if (j < 0) return before;
+      const t = ts[j]!;
+      const same: string[] = [];
+      let k = j;
+      for (; k >= 0; k--) {
+        if (Number.isNaN(ts[k]!)) continue;
+        if (ts[k] !== t) break;
+        same.push(ids[k]!);
+      }
+      if (k < 0 && before && before.t === t) same.push(...before.ids);
+      return { t, ids: same.reverse() };
+    },
+  };
+}
+
+/** Requests in a row that moved the read nowhere before the strategy gives up with `PaginationError`. */
+export const MAX_STALLS = 3;
+
+/** Waits before a repair that follows one without progress: 1x, 2x, 4x `baseMs`. */
+export async function stallDelay(stalls: number, baseMs: number, context: PagingContext): Promise<void> {
+  if (stalls === 0 || baseMs === 0) return;
+  const ms = baseMs * 2 ** (stalls - 1);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      context.signal.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(context.signal.reason);
+    }
+    if (context.signal.aborted) onAbort();
+    else context.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
