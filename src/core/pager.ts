@@ -322,12 +322,12 @@ export function readCheckpoint<Pos>(checkpoint: unknown, source: Source, query: 
   checkDepth(checkpoint, 'resume checkpoint', 'resume');
   const parsed = checkpointSchema.safeParse(checkpoint);
   if (!parsed.success) throw bad('is not a wafstream checkpoint (pass undefined or null to start afresh)');
-  const { digest, ...body } = parsed.data;
-  if (digest !== digestOf(body)) throw bad('does not match its digest: it was edited or truncated; use checkpoints exactly as stream.checkpoint() returned them');
   if (parsed.data.source !== source) throw bad(`was made by ${parsed.data.source}, not ${source}`);
   if (parsed.data.query !== query) throw bad('was made for a different query; resume with the same filters');
   const position = positionSchema.safeParse(parsed.data.position);
   if (!position.success) throw bad(`has an unreadable position: ${position.error.issues[0]?.message ?? 'invalid'}`);
+  const { digest, ...body } = parsed.data;
+  if (digest !== digestOf(body)) throw bad('does not match its digest: it was edited or truncated; pass checkpoints back exactly as stream.checkpoint() returned them');
   return position.data;
 }
 
