@@ -47,7 +47,10 @@ describe('moving server: the page size the server serves wins', () => {
     expectExactly(ids, idsOf(records));
     // 500 records at 49 new per page need 11 pages; the first pages at the asked size are the only waste.
     expect(server.requests()).toBeLessThanOrEqual(2 * 11);
-    expect(stream.stats()).toMatchObject({ events: 500, total: 500, requests: server.requests() });
+    expect(stream.stats()).toMatchObject({ events: 500, total: 500, skipped: 0 });
+    // Counted when answered, so a prefetch dropped after the page size changed may be missing from the count.
+    expect(stream.stats().requests).toBeLessThanOrEqual(server.requests());
+    expect(stream.stats().repairs).toBeGreaterThanOrEqual(1);
   });
 
   it('TransactCDN serves at most 250 where 1000 were asked: all 500', async () => {

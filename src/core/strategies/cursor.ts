@@ -49,9 +49,10 @@ export function cursorPages<Raw>(strategy: CursorStrategy<Raw>): OpenPages<Raw, 
     if (from.after !== null) seen.add(from.after);
     const recent = new RecentIds(RECENT_IDS);
     const queue = new OrderedQueue<CursorResponse<Raw>>(signal);
-    const fetch = (after: string | null, taskSignal: AbortSignal) => {
+    const fetch = async (after: string | null, taskSignal: AbortSignal) => {
+      const response = await strategy.fetch({ after, signal: taskSignal });
       stats.requests++;
-      return strategy.fetch({ after, signal: taskSignal });
+      return response;
     };
     let after = from.after;
     let skip = from.skip;

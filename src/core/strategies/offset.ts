@@ -173,8 +173,9 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
 
   async function fetchPage(win: Window, offset: number, size: number, signal: AbortSignal, context: PagingContext): Promise<Fetched<Raw>> {
     const innerLo = win.lo !== win.start;
-    context.stats.requests++;
     const response = await strategy.fetch({ startMs: innerLo ? win.lo - 1 : win.lo, endMs: win.hi, offset, limit: size, signal });
+    // Counted once answered: a prefetch dropped before it was sent cost the provider nothing.
+    context.stats.requests++;
     return { offset, response };
   }
 

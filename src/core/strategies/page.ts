@@ -105,9 +105,11 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
   async function* readPages(read: Read, front: Frontier, context: PagingContext, from: PagePosition): AsyncGenerator<Page<Raw, PagePosition>, Outcome> {
     const { signal, stats } = context;
     const { hi, size } = read;
-    const fetchPage = (page: number, taskSignal: AbortSignal) => {
+    // Counted once answered: a prefetch dropped before it was sent cost the provider nothing.
+    const fetchPage = async (page: number, taskSignal: AbortSignal) => {
+      const response = await strategy.fetch({ page, startMs: from.start, endMs: hi, size, signal: taskSignal });
       stats.requests++;
-      return strategy.fetch({ page, startMs: from.start, endMs: hi, size, signal: taskSignal });
+      return response;
     };
     const place = (raw: Raw): Place | undefined => {
       const t = timeOf!(raw);
