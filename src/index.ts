@@ -36,7 +36,7 @@ export type { BotByeRequest } from './providers/botbye/response.js';
 export type { SecurityEvent } from './events.js';
 export { mergeEvents } from './core/merge.js';
 export { EventStream } from './core/pager.js';
-export type { Checkpoint, EventPage } from './core/pager.js';
+export type { Checkpoint, EventPage, StreamStats, OnInvalidRecord, InvalidRecordInfo } from './core/pager.js';
 export type { ClientOptions, Logger, StreamOptions } from './core/options.js';
 export type { Disposition, Rule, Source } from './core/event.js';
 export type { Instant } from './core/time.js';

@@ -146,16 +146,25 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
     try {
       let skip = read.skip;
       let first = true;
+      // A re-anchored read may re-serve delivered records on several pages (the API's window is whole seconds):
+      // page heads are checked only once this read has moved past them.
+      let past = front.t === undefined;
+      // Pages may be answered out of order, so each page's head is also compared with the page before it.
+      let previous: ReadonlyArray<Raw | InvalidRecord> | undefined;
       while (true) {
         const { items } = response;
         if (checked) {
-          const moved = movement(response, items.filter(inWindow), number, pageCount, first, skip, front);
+          const moved =
+            movement(response, items.filter(inWindow), number, pageCount, first || !past, first ? skip : 0, front) ??
+            (previous && shiftedDown(items, previous) ? `page ${number} starts with a record of page ${number - 1}: records were inserted before it` : undefined);
           if (moved) return { kind: 'repair', reason: moved };
+          previous = items;
         }
         fill();
         let page: Page<Raw, PagePosition>;
         if (checked) {
           const admitted = admitPage(items, front, place);
+          if (admitted.items.length) past = true;
           const pageNumber = number;
           // The stale records at the head of a resumed page are the expected overlap, not duplicates.
           stats.duplicatesDropped += Math.max(0, admitted.dropped - (first ? skip : 0));
@@ -222,6 +231,18 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
     const t = timeOf!(head);
     if (t > front.t || sameAsFront(head, front)) return `page ${number} starts with a record already delivered: records were inserted before it`;
     return undefined;
+  }
+
+  /** Whether `page` begins with a record that `before` (the page ahead of it) holds: the list shifted down. */
+  function shiftedDown(page: ReadonlyArray<Raw | InvalidRecord>, before: ReadonlyArray<Raw | InvalidRecord>): boolean {
+    const head = page.find((item): item is Raw => !(item instanceof InvalidRecord));
+    if (head === undefined) return false;
+    const id = idOf!(head);
+    for (let i = before.length - 1; i >= 0; i--) {
+      const item = before[i]!;
+      if (!(item instanceof InvalidRecord) && idOf!(item) === id) return true;
+    }
+    return false;
   }
 
   function sameAsFront(raw: Raw, front: Frontier): boolean {

@@ -35,13 +35,17 @@ export function reader(style: Style, server: MovingServer): Reader {
   }
   if (style === 'page') {
     const client = createTransactCdnClient({ token: 't', accountNumber: '0001', ...common, concurrency: 4 });
+    const sequential = createTransactCdnClient({ token: 't', accountNumber: '0001', ...common, concurrency: 1 });
     return {
       stream: (spec) =>
-        client.wafEvents(
+        (spec.concurrency === 1 ? sequential : client).wafEvents(
           { start: new Date(spec.startMs), end: new Date(spec.endMs), pageSize: spec.pageSize },
           { resume: spec.resume as Checkpoint, onInvalidRecord: spec.onInvalidRecord },
         ),
-      close: () => client.close(),
+      close: async () => {
+        await client.close();
+        await sequential.close();
+      },
     };
   }
   const client = createBotByeClient({ apiKey: 'k', accountId: ACCOUNT, ...common });
