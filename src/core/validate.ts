@@ -80,6 +80,9 @@ export function parseResponse<S extends z.ZodType>(schema: S, body: unknown, pro
   return body as z.output<S>;
 }
 
+/** One array schema per record schema, built once. */
+const arrays = new WeakMap<z.ZodType, z.ZodType>();
+
 /**
  * Checks each record of a page on its own: a good page costs one array check; a page holding a bad record yields
  * the good records as they are and the bad one as an `InvalidRecord` (its error names `field[index].path`), so
@@ -93,7 +96,9 @@ export function parseRecords<S extends z.ZodType>(
   /** Where record `index` sits in the body: `'results'` gives `results[3]`; a function gives anything. */
   field: string | ((index: number) => string),
 ): Array<z.output<S> | InvalidRecord> {
-  const all = schema.array().safeParse(records);
+  let array = arrays.get(schema);
+  if (!array) arrays.set(schema, (array = schema.array()));
+  const all = array.safeParse(records);
   if (all.success) return records as Array<z.output<S>>;
   return records.map((record, index) => {
     const result = schema.safeParse(record);

@@ -5,6 +5,7 @@
  * needs (the previous build sent exactly those) and the median time against the previous build's README figures.
  *
  *   node test/bench/repair.mjs [--quick] [--rounds 5]      (npm run build first; run.mjs runs it too)
+ *   node test/bench/repair.mjs --baseline /path/to/old/checkout   also drains that build's dist/, alternately
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,7 +55,7 @@ async function drain(sdk, server, scenario) {
   } finally {
     await client.close();
   }
-  return { ms: performance.now() - t0, count, stats: stream.stats() };
+  return { ms: performance.now() - t0, count, stats: typeof stream.stats === 'function' ? stream.stats() : undefined };
 }
 
 const median = (values) => {
@@ -64,23 +65,31 @@ const median = (values) => {
 };
 
 /** Runs the repair-cost scenarios; `log` prints (stderr under run.mjs --json). Returns the figures. */
-export async function repairBench({ quick = false, rounds = quick ? 2 : 5, log = console.log } = {}) {
+export async function repairBench({ quick = false, rounds = quick ? 2 : 5, log = console.log, baseline } = {}) {
   const sdk = await import(pathToFileURL(`${ROOT}dist/index.js`).href);
+  const old = baseline ? await import(pathToFileURL(`${baseline.replace(/\/$/, '')}/dist/index.js`).href) : undefined;
   const out = [];
-  log('\nrepair machinery when nothing moves (SDK default; previous = the README figures of the build before issue 8)');
+  log(`\nrepair machinery when nothing moves (SDK default; before = ${old ? `${baseline}, measured alternately` : "the README figures of the build before issue 8"})`);
   for (const scenario of SCENARIOS) {
     const total = quick ? Math.floor(scenario.total / 4) : scenario.total;
     const server = await startServer({ ...scenario, total });
     try {
       await drain(sdk, server, scenario); // warm the server's page cache and the JIT
+      if (old) await drain(old, server, scenario);
       const runs = [];
-      for (let i = 0; i < rounds; i++) runs.push(await drain(sdk, server, scenario));
+      const oldRuns = [];
+      for (let i = 0; i < rounds; i++) {
+        // Alternate, so the noise of a shared machine falls on both builds alike.
+        if (old && i % 2) oldRuns.push(await drain(old, server, scenario));
+        runs.push(await drain(sdk, server, scenario));
+        if (old && !(i % 2)) oldRuns.push(await drain(old, server, scenario));
+      }
       const bad = runs.find((r) => r.count !== total || r.stats.repairs !== 0);
       if (bad) throw new Error(`${scenario.id}: delivered ${bad.count} of ${total}, ${bad.stats.repairs} repairs, though nothing moved`);
       const needed = Math.ceil(total / scenario.limit);
       const requests = runs[0].stats.requests;
       const ms = median(runs.map((r) => r.ms));
-      const previous = quick ? undefined : PREVIOUS_MS[scenario.id];
+      const previous = old ? Math.round(median(oldRuns.map((r) => r.ms))) : quick ? undefined : PREVIOUS_MS[scenario.id];
       const row = {
         id: scenario.id,
         requests,
@@ -106,5 +115,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
   const roundsAt = argv.indexOf('--rounds');
   const quick = argv.includes('--quick');
-  await repairBench({ quick, rounds: roundsAt >= 0 ? Number(argv[roundsAt + 1]) : quick ? 2 : 5 });
+  const baselineAt = argv.indexOf('--baseline');
+  await repairBench({ quick, rounds: roundsAt >= 0 ? Number(argv[roundsAt + 1]) : quick ? 2 : 5, baseline: baselineAt >= 0 ? argv[baselineAt + 1] : undefined });
 }

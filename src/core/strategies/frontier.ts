@@ -87,42 +87,41 @@ export function admitPage<Raw>(
   place: (raw: Raw) => Place | undefined,
 ): Admitted<Raw> {
   const before = front.state();
-  const kept: Array<Raw | InvalidRecord> = [];
-  const ts: number[] = [];
-  const ids: string[] = [];
+  // Hot path: a page that loses nothing is handed on as it is, without a copy.
+  let kept: Array<Raw | InvalidRecord> | undefined;
   let dropped = 0;
-  for (const item of items) {
-    if (item instanceof InvalidRecord) {
-      kept.push(item);
-      ts.push(Number.NaN);
-      ids.push('');
-      continue;
-    }
-    const at = place(item);
-    if (!at) continue;
-    if (!front.admit(at.t, at.id)) {
-      dropped++;
-      continue;
-    }
-    kept.push(item);
-    ts.push(at.t);
-    ids.push(at.id);
-  }
-  return {
-    items: kept,
-    dropped,
-    frontAfter(index) {
-      let j = index;
-      while (j >= 0 && Number.isNaN(ts[j]!)) j--;
-      if (j < 0) return before;
-      const t = ts[j]!;
-      const same: string[] = [];
-      let k = j;
-      for (; k >= 0; k--) {
-        if (Number.isNaN(ts[k]!)) continue;
-        if (ts[k] !== t) break;
-        same.push(ids[k]!);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    let keep = true;
+    if (!(item instanceof InvalidRecord)) {
+      const at = place(item);
+      if (!at) keep = false;
+      else if (!front.admit(at.t, at.id)) {
+        keep = false;
+        dropped++;
       }
+    }
+    if (keep) kept?.push(item);
+    else kept ??= items.slice(0, i);
+  }
+  const out = kept ?? (items as Array<Raw | InvalidRecord>);
+  return {
+    items: out,
+    dropped,
+    // Checkpoints are rare: the frontier after an item is worked out from the page only when asked for.
+    frontAfter(index) {
+      let t: number | undefined;
+      const same: string[] = [];
+      let k = index;
+      for (; k >= 0; k--) {
+        const item = out[k]!;
+        if (item instanceof InvalidRecord) continue;
+        const at = place(item)!;
+        if (t === undefined) t = at.t;
+        else if (at.t !== t) break;
+        same.push(at.id);
+      }
+      if (t === undefined) return before;
       if (k < 0 && before && before.t === t) same.push(...before.ids);
       return { t, ids: same.reverse() };
     },

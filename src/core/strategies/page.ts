@@ -153,9 +153,11 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
       let previous: ReadonlyArray<Raw | InvalidRecord> | undefined;
       while (true) {
         const { items } = response;
+        // Pages are newest first, so when both ends lie in the window the whole page does (no copy).
+        const kept = !timeOf || (items.length && inWindow(items[0]!) && inWindow(items[items.length - 1]!)) ? items : items.filter(inWindow);
         if (checked) {
           const moved =
-            movement(response, items.filter(inWindow), number, pageCount, first || !past, first ? skip : 0, front) ??
+            movement(response, kept, number, pageCount, first || !past, first ? skip : 0, front) ??
             (previous && shiftedDown(items, previous) ? `page ${number} starts with a record of page ${number - 1}: records were inserted before it` : undefined);
           if (moved) return { kind: 'repair', reason: moved };
           previous = items;
@@ -168,7 +170,6 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
           const pageNumber = number;
           // The stale records at the head of a resumed page are the expected overlap, not duplicates.
           stats.duplicatesDropped += Math.max(0, admitted.dropped - (first ? skip : 0));
-          const kept = items.filter(inWindow);
           const base = kept.length - admitted.items.length;
           page = {
             items: admitted.items as readonly Raw[],
@@ -177,7 +178,6 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
           };
         } else {
           // `skip` counts kept records: the trim is a pure function of the page, so a resumed read sees the same list.
-          const kept = timeOf ? items.filter(inWindow) : items;
           const pageNumber = number;
           const pageSkip = skip;
           page = {
@@ -238,9 +238,13 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
     const head = page.find((item): item is Raw => !(item instanceof InvalidRecord));
     if (head === undefined) return false;
     const id = idOf!(head);
+    const t = timeOf!(head);
+    // Newest first: walking back from the tail, a record newer than the head means the head is not on the page.
     for (let i = before.length - 1; i >= 0; i--) {
       const item = before[i]!;
-      if (!(item instanceof InvalidRecord) && idOf!(item) === id) return true;
+      if (item instanceof InvalidRecord) continue;
+      if (idOf!(item) === id) return true;
+      if (timeOf!(item) > t) return false;
     }
     return false;
   }
