@@ -17,7 +17,9 @@ export type Direction = 'asc' | 'desc';
 
 export class Frontier {
   #t: number | undefined;
-  readonly #ids = new Set<string>();
+  /** The first id admitted at `#t`; the others (ties) in `#more`, created only when a tie occurs. */
+  #first = '';
+  #more: Set<string> | undefined;
   readonly #desc: boolean;
   /** Records admitted since the last `progress()` call. */
   #admitted = 0;
@@ -26,7 +28,8 @@ export class Frontier {
     this.#desc = direction === 'desc';
     if (state) {
       this.#t = state.t;
-      for (const id of state.ids) this.#ids.add(id);
+      this.#first = state.ids[0]!;
+      if (state.ids.length > 1) this.#more = new Set(state.ids.slice(1));
     }
   }
 
@@ -35,24 +38,27 @@ export class Frontier {
   }
 
   state(): FrontierState | null {
-    return this.#t === undefined ? null : { t: this.#t, ids: [...this.#ids] };
+    return this.#t === undefined ? null : { t: this.#t, ids: [this.#first, ...(this.#more ?? [])] };
   }
 
-  /** Whether (t, id) lies ahead of everything admitted so far; admits it if so. */
+  /** Whether `id` was admitted at the frontier's own time. */
+  has(id: string): boolean {
+    return id === this.#first || this.#more?.has(id) === true;
+  }
+
+  /** Whether (t, id) lies ahead of everything admitted so far; admits it if so. Runs once per record. */
   admit(t: number, id: string): boolean {
     if (this.#t === undefined || (this.#desc ? t < this.#t : t > this.#t)) {
       this.#t = t;
-      this.#ids.clear();
-      this.#ids.add(id);
+      this.#first = id;
+      this.#more = undefined;
       this.#admitted++;
       return true;
     }
-    if (t === this.#t && !this.#ids.has(id)) {
-      this.#ids.add(id);
-      this.#admitted++;
-      return true;
-    }
-    return false;
+    if (t !== this.#t || this.has(id)) return false;
+    (this.#more ??= new Set()).add(id);
+    this.#admitted++;
+    return true;
   }
 
   /** How many records were admitted since the last call (a repair that admits none made no progress). */

@@ -250,7 +250,6 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
   }
 
   function sameAsFront(raw: Raw, front: Frontier): boolean {
-    const state = front.state();
-    return state !== null && timeOf!(raw) === state.t && state.ids.includes(idOf!(raw));
+    return front.t !== undefined && timeOf!(raw) === front.t && front.has(idOf!(raw));
   }
 }
