@@ -141,6 +141,29 @@ describe('moving server: never end silently', () => {
   });
 });
 
+describe('stats()', () => {
+  it('BotBye total: true is sent, and pageInfo.total is the stream total', async () => {
+    const records = movingRecords(45, T0, 1100);
+    const { server } = await setup('cursor', records);
+    const { createBotByeClient } = await import('../../src/providers/botbye/client.js');
+    const bots = createBotByeClient({ apiKey: 'k', accountId: 'acc1', baseUrl: server.url });
+    const stream = bots.requests({ projectId: 'proj1', limit: 20, total: true });
+    expect(stream.stats()).toEqual({ events: 0, pages: 0, requests: 0, skipped: 0, duplicatesDropped: 0, repairs: 0 });
+    expect((await stream.toArray()).length).toBe(45);
+    expect(stream.stats()).toEqual({ events: 45, pages: 3, requests: 3, skipped: 0, duplicatesDropped: 0, repairs: 0, total: 45 });
+    expect(server.urls.every((url) => new URL(url).searchParams.get('total') === 'true')).toBe(true);
+    await bots.close();
+  });
+
+  it('TransactCDN reports page_of × page size as an estimated total', async () => {
+    const records = movingRecords(230, T0, 1100);
+    const { client } = await setup('page', records);
+    const stream = client.stream({ ...WINDOW, pageSize: 100 });
+    await stream.toArray();
+    expect(stream.stats()).toMatchObject({ events: 230, total: 300, totalIsEstimate: true, requests: 3 });
+  });
+});
+
 describe('moving server: imperfect records', () => {
   it.each(['offset', 'page', 'cursor'] as const)('%s: null optional fields mean absent', async (style) => {
     const records = movingRecords(120, T0, 1100);

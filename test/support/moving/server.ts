@@ -74,6 +74,8 @@ export interface MovingServer {
   data: Dataset;
   /** Requests answered so far. */
   requests: () => number;
+  /** The URLs asked for, in arrival order. */
+  urls: string[];
   /** Replace dataset and knobs (one server serves many schedules). */
   reset(records: readonly MovingRecord[], knobs?: Knobs): void;
   close(): Promise<void>;
@@ -84,11 +86,13 @@ export const PROJECT = 'proj1';
 
 export async function startMovingServer(style: Style, records: readonly MovingRecord[], knobs: Knobs = {}): Promise<MovingServer> {
   const state = { data: new Dataset(records), knobs, n: 0 };
+  const urls: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const n = ++state.n;
     state.knobs.beforeRequest?.(n, state.data);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    urls.push(url.href);
     const body = answer(style, url, n, state.data, state.knobs);
     const text = JSON.stringify(body);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -106,10 +110,12 @@ export async function startMovingServer(style: Style, records: readonly MovingRe
       return state.data;
     },
     requests: () => state.n,
+    urls,
     reset(next, nextKnobs = {}) {
       state.data = new Dataset(next);
       state.knobs = nextKnobs;
       state.n = 0;
+      urls.length = 0;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
