@@ -61,6 +61,11 @@ export class Frontier {
     return true;
   }
 
+  /** Counts `n` records admitted without `admit` (a page already known to lie ahead; see `admitFresh`). */
+  advancedBy(n: number): void {
+    this.#admitted += n;
+  }
+
   /** How many records were admitted since the last call (a repair that admits none made no progress). */
   progress(): number {
     const n = this.#admitted;
@@ -115,22 +120,60 @@ export function admitPage<Raw>(
     items: out,
     dropped,
     // Checkpoints are rare: the frontier after an item is worked out from the page only when asked for.
-    frontAfter(index) {
-      let t: number | undefined;
-      const same: string[] = [];
-      let k = index;
-      for (; k >= 0; k--) {
-        const item = out[k]!;
-        if (item instanceof InvalidRecord) continue;
-        const at = place(item)!;
-        if (t === undefined) t = at.t;
-        else if (at.t !== t) break;
-        same.push(at.id);
-      }
-      if (t === undefined) return before;
-      if (k < 0 && before && before.t === t) same.push(...before.ids);
-      return { t, ids: same.reverse() };
-    },
+    frontAfter: frontAfterOf(out, before, place),
+  };
+}
+
+/**
+ * `admitPage` for a page the caller has verified lies wholly ahead of the frontier from `from` on (an offset page
+ * whose one-record overlap matched; a page whose head is older than the frontier), inside the window: the hot path.
+ * Only the trailing run of records sharing the last time touches the frontier; the rest pass without a lookup.
+ */
+export function admitFresh<Raw>(
+  items: ReadonlyArray<Raw | InvalidRecord>,
+  from: number,
+  front: Frontier,
+  place: (raw: Raw) => Place | undefined,
+): Admitted<Raw> {
+  const before = front.state();
+  const out = from ? items.slice(from) : (items as Array<Raw | InvalidRecord>);
+  let j = out.length - 1;
+  let t: number | undefined;
+  for (; j >= 0; j--) {
+    const item = out[j]!;
+    if (item instanceof InvalidRecord) continue;
+    const at = place(item)!.t;
+    if (t === undefined) t = at;
+    else if (at !== t) break;
+  }
+  let fresh = 0;
+  for (let k = 0; k <= j; k++) if (!(out[k] instanceof InvalidRecord)) fresh++;
+  front.advancedBy(fresh);
+  for (let k = j + 1; k < out.length; k++) {
+    const item = out[k]!;
+    if (item instanceof InvalidRecord) continue;
+    const at = place(item)!;
+    front.admit(at.t, at.id);
+  }
+  return { items: out, dropped: 0, frontAfter: frontAfterOf(out, before, place) };
+}
+
+function frontAfterOf<Raw>(out: ReadonlyArray<Raw | InvalidRecord>, before: FrontierState | null, place: (raw: Raw) => Place | undefined) {
+  return (index: number): FrontierState | null => {
+    let t: number | undefined;
+    const same: string[] = [];
+    let k = index;
+    for (; k >= 0; k--) {
+      const item = out[k]!;
+      if (item instanceof InvalidRecord) continue;
+      const at = place(item)!;
+      if (t === undefined) t = at.t;
+      else if (at.t !== t) break;
+      same.push(at.id);
+    }
+    if (t === undefined) return before;
+    if (k < 0 && before && before.t === t) same.push(...before.ids);
+    return { t, ids: same.reverse() };
   };
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PaginationError } from '../errors.js';
 import { OrderedQueue } from '../ordered.js';
 import { InvalidRecord, type OpenPages, type Page, type PagingContext } from '../pager.js';
-import { admitPage, Frontier, frontierSchema, MAX_STALLS, stallDelay, type Direction, type Place } from './frontier.js';
+import { admitFresh, admitPage, Frontier, frontierSchema, MAX_STALLS, stallDelay, type Direction, type Place } from './frontier.js';
 
 /**
  * Offset/limit paging over a closed time window, split into consecutive sub-windows whenever the
@@ -137,6 +137,7 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
     try {
       let current = probe;
       let edge: string | undefined;
+      let long = false;
       while (true) {
         const { items } = current.response;
         if (current.offset > 0) {
@@ -145,8 +146,13 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
           if (overlap && keyOf(items[0]!) !== edge) return { kind: 'repair', reason: `the page at offset ${current.offset} did not start with the record that ended the page before it` };
         }
         fill();
-        const admitted = admitPage(items, front, place(win));
-        stats.duplicatesDropped += admitted.dropped - (current.offset > 0 && overlap ? 1 : 0);
+        const where = place(win);
+        // A page whose overlap matched holds, after its first record, only records not delivered yet.
+        const admitted =
+          current.offset > 0 && overlap && !long && inside(items, 1, where) ? admitFresh(items, 1, front, where) : admitPage(items, front, where);
+        // Past a page longer than asked, the next page re-serves what it held: that one goes through the frontier.
+        long = items.length > size;
+        stats.duplicatesDropped += admitted.dropped;
         if (admitted.items.length) {
           yield {
             items: admitted.items as readonly Raw[],
@@ -188,6 +194,14 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
       if ((innerLo && t < win.lo) || (innerHi && t >= win.hi)) return undefined;
       return { t, id: idOf(raw) };
     };
+  }
+
+  /** Whether items[from] and the last item are valid and inside the window (pages are sorted: so is all between). */
+  function inside(items: ReadonlyArray<Raw | InvalidRecord>, from: number, where: (raw: Raw) => Place | undefined): boolean {
+    const first = items[from];
+    const last = items[items.length - 1];
+    if (first === undefined || last === undefined || first instanceof InvalidRecord || last instanceof InvalidRecord) return false;
+    return where(first) !== undefined && where(last) !== undefined;
   }
 
   function keyOf(item: Raw | InvalidRecord): string {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PaginationError } from '../errors.js';
 import { OrderedQueue } from '../ordered.js';
 import { InvalidRecord, type OpenPages, type Page, type PagingContext } from '../pager.js';
-import { admitPage, Frontier, frontierSchema, MAX_STALLS, stallDelay, type Place } from './frontier.js';
+import { admitFresh, admitPage, Frontier, frontierSchema, MAX_STALLS, stallDelay, type Place } from './frontier.js';
 
 /**
  * Page-number paging (`page` / `page_of`) over a closed window, newest first. Page 1 tells the page count; the
@@ -165,7 +165,10 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
         fill();
         let page: Page<Raw, PagePosition>;
         if (checked) {
-          const admitted = admitPage(items, front, place);
+          // A page inside the window whose head is older than everything delivered holds only new records.
+          const head = items[0];
+          const fresh = kept === items && head !== undefined && !(head instanceof InvalidRecord) && front.t !== undefined && timeOf!(head) < front.t;
+          const admitted = fresh ? admitFresh(items, 0, front, place) : admitPage(items, front, place);
           if (admitted.items.length) past = true;
           const pageNumber = number;
           // The stale records at the head of a resumed page are the expected overlap, not duplicates.
