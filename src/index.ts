@@ -42,7 +42,7 @@ export type { FollowCheckpoint } from './core/follow-checkpoint.js';
 export { memoryCheckpointStore, fileCheckpointStore } from './core/checkpoint-store.js';
 export type { CheckpointStore } from './core/checkpoint-store.js';
 export { EventStream } from './core/pager.js';
-export type { Checkpoint, EventPage } from './core/pager.js';
+export type { Checkpoint, EventPage, StreamStats, OnInvalidRecord, InvalidRecordInfo } from './core/pager.js';
 export type { ClientOptions, Logger, StreamOptions } from './core/options.js';
 export type { Disposition, Rule, Source } from './core/event.js';
 export type { Instant } from './core/time.js';

@@ -5,6 +5,13 @@ import { z } from 'zod';
 import { ClientOptionsError } from './errors.js';
 import { SECURE_ORIGIN_MESSAGE, secureOrigin } from './url.js';
 import { parseInput } from './validate.js';
+import type { OnInvalidRecord } from './pager.js';
+
+/** `onInvalidRecord`: `'throw'`, `'skip'` or a function (a dead-letter hook). */
+export const onInvalidRecordSchema = z.custom<OnInvalidRecord>(
+  (value) => value === 'throw' || value === 'skip' || typeof value === 'function',
+  "must be 'throw', 'skip' or a function receiving { source, raw, issues }",
+);
 
 /** Where the SDK reports retries and paging decisions. `console` fits; so does pino or a test spy. */
 export interface Logger {
@@ -48,6 +55,9 @@ export const clientOptionsSchema = z.object({
     )
     .optional(),
   logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null, 'must be an object with debug/warn methods').optional(),
+  /** What a list call does with a record missing what it cannot do without (id, time): `'throw'` (default),
+   *  `'skip'`, or a function that receives `{ source, raw, issues }` and lets the stream go on. */
+  onInvalidRecord: onInvalidRecordSchema.optional(),
 });
 export type ClientOptions = z.input<typeof clientOptionsSchema>;
 
@@ -62,6 +72,7 @@ export interface ResolvedClientOptions {
   dispatcher: Dispatcher | undefined;
   signal: AbortSignal | undefined;
   logger: Logger | undefined;
+  onInvalidRecord: OnInvalidRecord | undefined;
 }
 
 /** Validates and fills defaults once, at client creation (ky's "options merged once"). */
@@ -82,6 +93,7 @@ export function resolveClientOptions(options: ClientOptions, defaultBaseUrl: str
     dispatcher: parsed.dispatcher,
     signal: parsed.signal && clientSignal(parsed.signal),
     logger: parsed.logger,
+    onInvalidRecord: parsed.onInvalidRecord,
   };
 }
 
@@ -97,10 +109,18 @@ export function credentialError(what: string) {
 
 /** Options of one list call. */
 export interface StreamOptions<C> {
-  /** Continue after the last event a previous stream delivered. */
-  resume?: C | undefined;
+  /** Continue after the last event a previous stream delivered. `undefined` or `null`: start afresh. */
+  resume?: C | null | undefined;
   /** Cancels this stream's requests. */
   signal?: AbortSignal | undefined;
+  /** Overrides the client's `onInvalidRecord` for this call. */
+  onInvalidRecord?: OnInvalidRecord | undefined;
+}
+
+/** This call's `onInvalidRecord`, else the client's; refuses anything but the three forms before any request. */
+export function invalidRecordPolicy(call: unknown, client: OnInvalidRecord | undefined): OnInvalidRecord | undefined {
+  if (call === undefined) return client;
+  return parseInput(onInvalidRecordSchema, call, 'stream options.onInvalidRecord');
 }
 
 /**

@@ -1,10 +1,52 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
-import { FilterValidationError, LimitExceededError } from './errors.js';
+import { FilterValidationError, LimitExceededError, type Issue } from './errors.js';
 import type { Source } from './event.js';
 import type { StreamOptions } from './options.js';
 import { abortReason } from './retry.js';
+import { checkDepth, InvalidRecord } from './validate.js';
+
+export { InvalidRecord };
+
+/** What `onInvalidRecord` receives for a record it skips. */
+export interface InvalidRecordInfo {
+  source: Source;
+  raw: unknown;
+  issues: readonly Issue[];
+}
+
+/** `'throw'` (default), `'skip'`, or a dead-letter hook called with the record, after which the stream goes on. */
+export type OnInvalidRecord = 'throw' | 'skip' | ((info: InvalidRecordInfo) => void);
+
+/** A stream's counters, live: read them during or after a read (a progress display, a metrics export). */
+export interface StreamStats {
+  /** Events handed to the consumer. */
+  events: number;
+  /** Provider pages that reached the consumer. */
+  pages: number;
+  /** Page requests the paging strategy sent (each retry inside the transport is not counted again). */
+  requests: number;
+  /** Records skipped by `onInvalidRecord: 'skip'` or a hook. */
+  skipped: number;
+  /** Records the provider served twice (after its data moved) that were dropped instead of delivered again. */
+  duplicatesDropped: number;
+  /** Times the strategy re-anchored the read because the provider's data or page size moved. */
+  repairs: number;
+  /** Records matching the query, when the provider tells it (see `totalIsEstimate`). */
+  total?: number | undefined;
+  /** True when `total` is an upper bound (TransactCDN: pages × page size), not an exact count. */
+  totalIsEstimate?: boolean | undefined;
+}
+
+/** The counters a strategy updates. */
+export interface PagingStats {
+  requests: number;
+  duplicatesDropped: number;
+  repairs: number;
+  total?: number | undefined;
+  totalIsEstimate?: boolean | undefined;
+}
 
 /** One provider page, as a paging strategy hands it to the stream. */
 export interface Page<Raw, Pos> {
@@ -19,6 +61,8 @@ export interface Page<Raw, Pos> {
 export interface PagingContext {
   /** Fires when the consumer stops (break, return, abort): every request in flight must end. */
   signal: AbortSignal;
+  /** The stream's counters. */
+  stats: PagingStats;
 }
 
 /** A paging strategy: from a position, the pages that follow it, in order. */
@@ -30,6 +74,8 @@ export const checkpointSchema = z.strictObject({
   /** A digest of the validated query, so a checkpoint cannot resume a different query. */
   query: z.string(),
   position: z.json(),
+  /** A checksum over everything above (not a secret): an edited or truncated checkpoint is refused. */
+  digest: z.string(),
 });
 /** A JSON-serializable position in a stream: store it anywhere, pass it back as `{ resume }`. */
 export type Checkpoint = z.infer<typeof checkpointSchema>;
@@ -55,6 +101,8 @@ export interface StreamSpec<E, Raw, Pos> {
   normalize: (raw: Raw) => E;
   /** The client's and the call's signals. */
   signals: ReadonlyArray<AbortSignal | undefined>;
+  /** What to do with a record that broke its schema. Default `'throw'`. */
+  onInvalidRecord?: OnInvalidRecord | undefined;
 }
 
 /** What `toArray()` collects at most when no `max` is given; past it, it throws instead of growing without bound. */
@@ -73,6 +121,7 @@ export class EventStream<E> implements AsyncIterable<E> {
   #initial: { pos: unknown } | undefined;
   /** Position after the last item the consumer received, or the start before it received any. */
   #position: { page: Page<unknown, unknown>; index: number } | { pos: unknown } | undefined;
+  readonly #stats: StreamStats = { events: 0, pages: 0, requests: 0, skipped: 0, duplicatesDropped: 0, repairs: 0 };
 
   /** Built by the provider clients, through `EventStream.of`. */
   private constructor(spec: StreamSpec<E, unknown, unknown>) {
@@ -90,13 +139,41 @@ export class EventStream<E> implements AsyncIterable<E> {
     return this.#events();
   }
 
+  /** The stream's counters so far (a copy): events, pages, requests, skipped records, and the total when known. */
+  stats(): StreamStats {
+    const out = { ...this.#stats };
+    if (out.total === undefined) delete out.total;
+    if (out.totalIsEstimate === undefined) delete out.totalIsEstimate;
+    return out;
+  }
+
   /** The stream page by page, each with the checkpoint after its last item. */
   async *pages(): AsyncGenerator<EventPage<E>, void, undefined> {
     for await (const page of this.#run()) {
-      const items = page.items.map(this.#spec.normalize);
-      if (items.length) this.#position = { page, index: items.length - 1 };
-      yield { items, raw: page.raw, checkpoint: this.checkpoint() };
+      const items: E[] = [];
+      let failure: unknown;
+      for (let index = 0; index < page.items.length; index++) {
+        const item = page.items[index];
+        if (item instanceof InvalidRecord) {
+          failure = this.#invalid(item);
+          if (failure) break;
+        } else items.push(this.#spec.normalize(item));
+        this.#position = { page, index };
+      }
+      this.#stats.events += items.length;
+      this.#stats.pages++;
+      if (items.length || !failure) yield { items, raw: page.raw, checkpoint: this.checkpoint() };
+      if (failure) throw failure;
     }
+  }
+
+  /** Applies `onInvalidRecord`: returns the error to throw, or undefined once the record was skipped. */
+  #invalid(record: InvalidRecord): unknown {
+    const policy = this.#spec.onInvalidRecord ?? 'throw';
+    if (policy === 'throw') return record.error;
+    this.#stats.skipped++;
+    if (typeof policy === 'function') policy({ source: this.#spec.source, raw: record.raw, issues: record.issues });
+    return undefined;
   }
 
   /**
@@ -122,8 +199,9 @@ export class EventStream<E> implements AsyncIterable<E> {
   /** The position after the last event the consumer received; pass it back as `{ resume }`. */
   checkpoint(): Checkpoint {
     const pos = this.#position;
-    const position = pos === undefined ? this.#startPosition() : 'pos' in pos ? pos.pos : pos.page.positionAfter(pos.index);
-    return { v: 1, source: this.#spec.source, query: this.#spec.query, position: position as z.core.util.JSONType };
+    const position = (pos === undefined ? this.#startPosition() : 'pos' in pos ? pos.pos : pos.page.positionAfter(pos.index)) as z.core.util.JSONType;
+    const body = { v: 1 as const, source: this.#spec.source, query: this.#spec.query, position };
+    return { ...body, digest: digestOf(body) };
   }
 
   #startPosition(): unknown {
@@ -137,6 +215,7 @@ export class EventStream<E> implements AsyncIterable<E> {
    */
   #events(): AsyncIterator<E, undefined> {
     const normalize = this.#spec.normalize;
+    const stats = this.#stats;
     const signals = this.#spec.signals.filter((signal): signal is AbortSignal => signal !== undefined);
     const pages = this.#run();
     let page: Page<unknown, unknown> | undefined;
@@ -161,10 +240,23 @@ export class EventStream<E> implements AsyncIterable<E> {
                 throw abortReason(signal);
               }
             }
-            const event = normalize(page.items[index]);
+            const item = page.items[index];
+            if (item instanceof InvalidRecord) {
+              const failure = this.#invalid(item);
+              if (failure) {
+                done = true;
+                await pages.return(undefined);
+                throw failure;
+              }
+              this.#position = { page, index };
+              index++;
+              continue;
+            }
+            const event = normalize(item);
             // Set before handing over: once the consumer holds this event, the checkpoint is after it.
             this.#position = { page, index };
             index++;
+            stats.events++;
             return { value: event, done: false };
           }
           const result = await pages.next().catch((error: unknown) => {
@@ -174,6 +266,7 @@ export class EventStream<E> implements AsyncIterable<E> {
           if (result.done) break;
           page = result.value;
           index = 0;
+          stats.pages++;
         }
         done = true;
         return finished;
@@ -201,7 +294,7 @@ export class EventStream<E> implements AsyncIterable<E> {
     // Every page in flight listens on this signal; `concurrency` may exceed Node's default warning threshold of 10.
     setMaxListeners(0, controller.signal);
     const unlink = link(controller, this.#spec.signals);
-    const iterator = this.#spec.open(from, { signal: controller.signal })[Symbol.asyncIterator]();
+    const iterator = this.#spec.open(from, { signal: controller.signal, stats: this.#stats })[Symbol.asyncIterator]();
     try {
       controller.signal.throwIfAborted();
       for (;;) {
@@ -219,16 +312,28 @@ export class EventStream<E> implements AsyncIterable<E> {
   }
 }
 
-/** Reads a caller's checkpoint back into a strategy position, refusing one made by another source or query. */
-export function readCheckpoint<Pos>(checkpoint: unknown, source: Source, query: string, positionSchema: z.ZodType<Pos>): Pos {
-  const parsed = checkpointSchema.safeParse(checkpoint);
+/**
+ * Reads a caller's `resume` back into a strategy position. `undefined` and `null` mean "no resume"; anything else
+ * must be an unedited checkpoint of this source and query, or `FilterValidationError` is thrown before any request.
+ */
+export function readCheckpoint<Pos>(checkpoint: unknown, source: Source, query: string, positionSchema: z.ZodType<Pos>): Pos | undefined {
+  if (checkpoint === undefined || checkpoint === null) return undefined;
   const bad = (message: string) => new FilterValidationError('resume checkpoint', [{ path: 'resume', message }]);
-  if (!parsed.success) throw bad('is not a wafstream checkpoint');
+  checkDepth(checkpoint, 'resume checkpoint', 'resume');
+  const parsed = checkpointSchema.safeParse(checkpoint);
+  if (!parsed.success) throw bad('is not a wafstream checkpoint (pass undefined or null to start afresh)');
   if (parsed.data.source !== source) throw bad(`was made by ${parsed.data.source}, not ${source}`);
   if (parsed.data.query !== query) throw bad('was made for a different query; resume with the same filters');
   const position = positionSchema.safeParse(parsed.data.position);
   if (!position.success) throw bad(`has an unreadable position: ${position.error.issues[0]?.message ?? 'invalid'}`);
+  const { digest, ...body } = parsed.data;
+  if (digest !== digestOf(body)) throw bad('does not match its digest: it was edited or truncated; pass checkpoints back exactly as stream.checkpoint() returned them');
   return position.data;
+}
+
+/** The checksum a checkpoint carries: over its version, source, query and position. */
+function digestOf(body: Omit<Checkpoint, 'digest'>): string {
+  return createHash('sha256').update(`wafstream-checkpoint:${stableJson(body)}`).digest('base64url').slice(0, 22);
 }
 
 /** A short, stable digest of a validated query: key order does not matter, dates count by their instant. */

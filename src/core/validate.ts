@@ -1,6 +1,21 @@
 import type { z } from 'zod';
 import { FilterValidationError, ResponseValidationError, type Issue, type Provider } from './errors.js';
 
+/**
+ * A record that broke its schema where the stream cannot do without it (no id, no time, an unreadable time).
+ * Strategies pass it through untouched; the stream applies the caller's `onInvalidRecord` when it is reached.
+ */
+export class InvalidRecord {
+  constructor(
+    /** The record as received. */
+    readonly raw: unknown,
+    readonly issues: readonly Issue[],
+    /** What `onInvalidRecord: 'throw'` throws: names the record's index on its page and the field path. */
+    readonly error: ResponseValidationError,
+  ) {}
+}
+
+
 /** Turns zod issues into our flat `{ path, message }` form: `countries[2]: Invalid string: must match …`. */
 export function toIssues(error: z.ZodError): Issue[] {
   return error.issues.flatMap((issue) =>
@@ -26,6 +41,30 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** How deep caller input (filters, `where` trees, checkpoints) may nest: far past any real query, far short of the stack. */
+export const MAX_INPUT_DEPTH = 64;
+
+/**
+ * Refuses input nested deeper than `MAX_INPUT_DEPTH` with `FilterValidationError`, before anything recursive
+ * (zod, JSON, our own walkers) can overflow the stack. Iterative; only plain objects and arrays are walked, each
+ * once, so class instances (a dispatcher, a signal) and cycles cost nothing.
+ */
+export function checkDepth(input: unknown, what: string, path = ''): void {
+  const seen = new Set<object>();
+  const stack: Array<[unknown, number]> = [[input, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) continue;
+    seen.add(value);
+    if (depth >= MAX_INPUT_DEPTH) {
+      throw new FilterValidationError(what, [{ path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels` }]);
+    }
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+}
+
 /** Parses caller input or throws `FilterValidationError` (or the subclass `error` makes) naming every bad field. */
 export function parseInput<S extends z.ZodType>(
   schema: S,
@@ -33,6 +72,7 @@ export function parseInput<S extends z.ZodType>(
   what: string,
   error: new (what: string, issues: Issue[]) => FilterValidationError = FilterValidationError,
 ): z.output<S> {
+  checkDepth(input, what);
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new error(what, toIssues(result.error));
   return result.data;
@@ -49,4 +89,32 @@ export function parseResponse<S extends z.ZodType>(schema: S, body: unknown, pro
   const result = schema.safeParse(body);
   if (!result.success) throw new ResponseValidationError(provider, path, toIssues(result.error));
   return body as z.output<S>;
+}
+
+/** One array schema per record schema, built once. */
+const arrays = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * Checks each record of a page on its own: a good page costs one array check; a page holding a bad record yields
+ * the good records as they are and the bad one as an `InvalidRecord` (its error names `field[index].path`), so
+ * the stream can apply `onInvalidRecord` instead of failing the whole page.
+ */
+export function parseRecords<S extends z.ZodType>(
+  schema: S,
+  records: readonly unknown[],
+  provider: Provider,
+  path: string,
+  /** Where record `index` sits in the body: `'results'` gives `results[3]`; a function gives anything. */
+  field: string | ((index: number) => string),
+): Array<z.output<S> | InvalidRecord> {
+  let array = arrays.get(schema);
+  if (!array) arrays.set(schema, (array = schema.array()));
+  const all = array.safeParse(records);
+  if (all.success) return records as Array<z.output<S>>;
+  return records.map((record, index) => {
+    const result = schema.safeParse(record);
+    if (result.success) return record as z.output<S>;
+    const issues = toIssues(result.error).map((issue) => ({ ...issue, path: `${typeof field === 'string' ? `${field}[${index}]` : field(index)}${issue.path ? `.${issue.path}` : ''}` }));
+    return new InvalidRecord(record, issues, new ResponseValidationError(provider, path, issues));
+  });
 }

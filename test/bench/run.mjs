@@ -370,6 +370,7 @@ async function main() {
     const l = await memoryRun(large);
     memory = { small: s, large: l, ratio: round2(l.peakRssMB / s.peakRssMB) };
   }
+  if (!only || only.includes('repair')) await (await import('./repair.mjs')).repairBench({ quick, rounds, log });
   const transport = !only || only.includes('transport') ? await (await import('./transport.mjs')).runTransportBench({ sdk, log, rounds: quick ? 1 : 3 }) : undefined;
   const report = {
     transport,

@@ -1,30 +1,48 @@
 import { z } from 'zod';
+import { PaginationError } from '../errors.js';
 import { OrderedQueue } from '../ordered.js';
-import type { OpenPages, Page } from '../pager.js';
+import { InvalidRecord, type OpenPages, type Page, type PagingContext } from '../pager.js';
+import { admitFresh, admitPage, Frontier, frontierSchema, MAX_STALLS, stallDelay, type Place } from './frontier.js';
 
 /**
- * Page-number paging (`page` / `page_of`) over a closed window. Page 1 tells the page count; the pages
- * after it are fetched up to `concurrency` at once and delivered in order.
+ * Page-number paging (`page` / `page_of`) over a closed window, newest first. Page 1 tells the page count; the
+ * pages after it are fetched up to `concurrency` at once and delivered in order.
+ *
+ * With record times and ids (`timeOf`, `idOf`) the read is checked as it goes: a changed page count, an empty or
+ * short page before the last, or a page starting with a record already delivered all mean the data (or the
+ * provider's page size) moved. The rest of the read is then re-anchored: page 1 of `[start, frontier]`, where the
+ * frontier is the last delivered record, whose ties the frontier drops. A resumed read checks its one-record
+ * overlap (the last delivered record must still sit where the checkpoint says) the same way.
  */
-export const pagePositionSchema = z.strictObject({
-  /** The window as sent, in epoch ms (pinned). */
-  start: z.number().int(),
-  end: z.number().int(),
-  /** The page holding the next record, and how many of its records were already delivered. */
-  page: z.number().int().min(1),
-  skip: z.number().int().nonnegative(),
-});
+export const pagePositionSchema = z
+  .strictObject({
+    /** The window as sent, in epoch ms (pinned). */
+    start: z.number().int(),
+    end: z.number().int(),
+    /** The page holding the next record, and how many of its records were already delivered. */
+    page: z.number().int().min(1),
+    skip: z.number().int().nonnegative(),
+    /** The end of the window the page numbers refer to, once the read was re-anchored. */
+    hi: z.number().int().optional(),
+    /** The page size the provider actually serves, once it served fewer than asked. */
+    size: z.number().int().min(1).optional(),
+    /** The last delivered record's time and the ids delivered at that time. */
+    front: frontierSchema.nullable().optional(),
+  })
+  .refine((p) => p.start <= p.end && (p.hi === undefined || (p.hi >= p.start && p.hi <= p.end)), 'window edges must satisfy start <= hi <= end');
 export type PagePosition = z.infer<typeof pagePositionSchema>;
 
 export interface PageRequest {
   page: number;
   startMs: number;
   endMs: number;
+  /** Records per page to ask for (the caller's size, or the smaller one the provider was seen to serve). */
+  size: number;
   signal: AbortSignal;
 }
 
 export interface PageResponse<Raw> {
-  items: readonly Raw[];
+  items: ReadonlyArray<Raw | InvalidRecord>;
   /** Total pages for the window. */
   pageCount: number;
   raw: unknown;
@@ -32,6 +50,8 @@ export interface PageResponse<Raw> {
 
 export interface PageStrategy<Raw> {
   concurrency: number;
+  /** Records per page asked for. Default 1000 (used only to spot short pages when no size is known). */
+  size?: number | undefined;
   fetch(request: PageRequest): Promise<PageResponse<Raw>>;
   /**
    * For an API whose window is coarser than the caller's (whole seconds): the record's time in epoch ms,
@@ -39,35 +59,82 @@ export interface PageStrategy<Raw> {
    * a page emptied by the trim does not end the stream.
    */
   timeOf?: ((raw: Raw) => number) | undefined;
+  /** The record's id; with `timeOf`, turns on the movement checks and repairs. */
+  idOf?: ((raw: Raw) => string) | undefined;
+  /** The first wait between re-reads that brought nothing new (doubling). Default 250 ms. */
+  stallBackoffMs?: number | undefined;
 }
 
 export function pageStart(startMs: number, endMs: number): PagePosition {
   return { start: startMs, end: endMs, page: 1, skip: 0 };
 }
 
+interface Read {
+  hi: number;
+  page: number;
+  skip: number;
+  size: number;
+}
+
+type Outcome = { kind: 'done' } | { kind: 'repair'; reason: string; size?: number };
+
 export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, PagePosition> {
-  const { timeOf } = strategy;
-  return async function* (from, { signal }) {
+  const { timeOf, idOf } = strategy;
+  const checked = timeOf !== undefined && idOf !== undefined;
+  const backoff = strategy.stallBackoffMs ?? 250;
+
+  return async function* (from, context) {
     if (from.start >= from.end) return;
-    const fetchPage = (page: number, taskSignal: AbortSignal) =>
-      strategy.fetch({ page, startMs: from.start, endMs: from.end, signal: taskSignal });
-    const inWindow = (raw: Raw) => {
-      const t = timeOf!(raw);
-      return t >= from.start && t < from.end;
+    const front = new Frontier('desc', from.front);
+    let read: Read = { hi: from.hi ?? from.end, page: from.page, skip: from.skip, size: from.size ?? strategy.size ?? 1000 };
+    let stalls = 0;
+    while (true) {
+      const outcome: Outcome = yield* readPages(read, front, context, from);
+      if (outcome.kind === 'done') return;
+      context.stats.repairs++;
+      stalls = front.progress() > 0 ? 0 : stalls + 1;
+      if (stalls >= MAX_STALLS) {
+        throw new PaginationError(`${outcome.reason}; ${stalls} re-reads in a row brought no new record, so the read stops here (resume from the stream's checkpoint)`);
+      }
+      await stallDelay(stalls, backoff, context);
+      const t = front.t;
+      read = { hi: t === undefined ? read.hi : Math.min(read.hi, t + 1), page: 1, skip: 0, size: outcome.size ?? read.size };
+    }
+  };
+
+  async function* readPages(read: Read, front: Frontier, context: PagingContext, from: PagePosition): AsyncGenerator<Page<Raw, PagePosition>, Outcome> {
+    const { signal, stats } = context;
+    const { hi, size } = read;
+    // Counted once answered: a prefetch dropped before it was sent cost the provider nothing.
+    const fetchPage = async (page: number, taskSignal: AbortSignal) => {
+      const response = await strategy.fetch({ page, startMs: from.start, endMs: hi, size, signal: taskSignal });
+      stats.requests++;
+      return response;
     };
-    // `skip` counts kept records: the trim is a pure function of the page, so a resumed read sees the same list.
-    const toPage = (number: number, response: PageResponse<Raw>, skip: number): Page<Raw, PagePosition> => {
-      const kept = timeOf ? response.items.filter(inWindow) : response.items;
-      return {
-        items: skip ? kept.slice(skip) : kept,
-        raw: response.raw,
-        positionAfter: (index) => ({ start: from.start, end: from.end, page: number, skip: skip + index + 1 }),
-      };
+    const place = (raw: Raw): Place | undefined => {
+      const t = timeOf!(raw);
+      if (t < from.start || t >= hi) return undefined;
+      return { t, id: idOf ? idOf(raw) : '' };
+    };
+    const inWindow = (raw: Raw | InvalidRecord) => {
+      if (raw instanceof InvalidRecord) return true;
+      const t = timeOf!(raw);
+      return t >= from.start && t < hi;
+    };
+    const position = (number: number, skip: number): PagePosition => {
+      const out: PagePosition = { start: from.start, end: from.end, page: number, skip };
+      if (hi !== from.end) out.hi = hi;
+      if (size !== (strategy.size ?? 1000)) out.size = size;
+      return out;
     };
 
-    let number = from.page;
+    let number = read.page;
     let response = await fetchPage(number, signal);
-    let pageCount = response.pageCount;
+    const pageCount = response.pageCount;
+    if (number === 1 && hi === from.end && front.t === undefined) {
+      stats.total = pageCount * size;
+      stats.totalIsEstimate = true;
+    }
     const queue = new OrderedQueue<PageResponse<Raw>>(signal);
     let nextToFetch = number + 1;
     const fill = () => {
@@ -77,21 +144,115 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
       }
     };
     try {
-      let skip = from.skip;
+      let skip = read.skip;
+      let first = true;
+      // A re-anchored read may re-serve delivered records on several pages (the API's window is whole seconds):
+      // page heads are checked only once this read has moved past them.
+      let past = front.t === undefined;
+      // Pages may be answered out of order, so each page's head is also compared with the page before it.
+      let previous: ReadonlyArray<Raw | InvalidRecord> | undefined;
       while (true) {
+        const { items } = response;
+        // Pages are newest first, so when both ends lie in the window the whole page does (no copy).
+        const kept = !timeOf || (items.length && inWindow(items[0]!) && inWindow(items[items.length - 1]!)) ? items : items.filter(inWindow);
+        if (checked) {
+          const moved =
+            movement(response, kept, number, pageCount, first || !past, first ? skip : 0, front) ??
+            (previous && shiftedDown(items, previous) ? `page ${number} starts with a record of page ${number - 1}: records were inserted before it` : undefined);
+          if (moved) return { kind: 'repair', reason: moved };
+          previous = items;
+        }
         fill();
-        const page = toPage(number, response, skip);
+        let page: Page<Raw, PagePosition>;
+        if (checked) {
+          // A page inside the window whose head is older than everything delivered holds only new records.
+          const head = items[0];
+          const fresh = kept === items && head !== undefined && !(head instanceof InvalidRecord) && front.t !== undefined && timeOf!(head) < front.t;
+          const admitted = fresh ? admitFresh(items, 0, front, place) : admitPage(items, front, place);
+          if (admitted.items.length) past = true;
+          const pageNumber = number;
+          // The stale records at the head of a resumed page are the expected overlap, not duplicates.
+          stats.duplicatesDropped += Math.max(0, admitted.dropped - (first ? skip : 0));
+          const base = kept.length - admitted.items.length;
+          page = {
+            items: admitted.items as readonly Raw[],
+            raw: response.raw,
+            positionAfter: (index) => ({ ...position(pageNumber, base + index + 1), front: admitted.frontAfter(index) }),
+          };
+        } else {
+          // `skip` counts kept records: the trim is a pure function of the page, so a resumed read sees the same list.
+          const pageNumber = number;
+          const pageSkip = skip;
+          page = {
+            items: (pageSkip ? kept.slice(pageSkip) : kept) as readonly Raw[],
+            raw: response.raw,
+            positionAfter: (index) => position(pageNumber, pageSkip + index + 1),
+          };
+        }
         if (page.items.length) yield page;
         skip = 0;
-        // The provider's own count decides the end, not what the trim kept.
-        if (response.items.length === 0 || number >= pageCount) return;
+        first = false;
+        if (number >= pageCount) return { kind: 'done' };
+        if (!checked && items.length === 0) return { kind: 'done' };
+        if (checked && items.length < size) {
+          return { kind: 'repair', reason: `the provider served ${items.length} records on page ${number} of ${pageCount} where ${size} were asked`, size: Math.max(1, items.length) };
+        }
         number += 1;
         response = await queue.shift();
-        // The count is fixed for a closed window; should it still shrink, stop where the provider says.
-        pageCount = Math.min(pageCount, Math.max(response.pageCount, number));
       }
     } finally {
       queue.clear();
     }
-  };
+  }
+
+  /**
+   * Why this page shows the data moved, or undefined when it sits where the read expects it. `kept` is the page
+   * trimmed to the window. The first page of a read may start with delivered records (a resumed or re-anchored
+   * read's overlap); a resumed one must still hold the last delivered record just before its `skip`.
+   */
+  function movement(
+    response: PageResponse<Raw>,
+    kept: ReadonlyArray<Raw | InvalidRecord>,
+    number: number,
+    pageCount: number,
+    first: boolean,
+    skip: number,
+    front: Frontier,
+  ): string | undefined {
+    if (response.pageCount !== pageCount) return `the page count changed from ${pageCount} to ${response.pageCount} during the read`;
+    if (response.items.length === 0) return number < pageCount ? `page ${number} of ${pageCount} was empty` : undefined;
+    if (front.t === undefined) return undefined;
+    if (first) {
+      if (skip === 0) return undefined;
+      const last = kept[skip - 1];
+      if (last === undefined) return `page ${number} holds fewer records than the checkpoint says were delivered`;
+      if (!(last instanceof InvalidRecord) && !sameAsFront(last, front)) return `the record before the checkpoint is no longer on page ${number}`;
+      return undefined;
+    }
+    const head = kept.find((item): item is Raw => !(item instanceof InvalidRecord));
+    if (head === undefined) return undefined;
+    const t = timeOf!(head);
+    if (t > front.t || sameAsFront(head, front)) return `page ${number} starts with a record already delivered: records were inserted before it`;
+    return undefined;
+  }
+
+  /** Whether `page` begins with a record that `before` (the page ahead of it) holds: the list shifted down. */
+  function shiftedDown(page: ReadonlyArray<Raw | InvalidRecord>, before: ReadonlyArray<Raw | InvalidRecord>): boolean {
+    const head = page.find((item): item is Raw => !(item instanceof InvalidRecord));
+    if (head === undefined) return false;
+    const id = idOf!(head);
+    const t = timeOf!(head);
+    // Newest first: walking back from the tail, a record newer than the head means the head is not on the page.
+    for (let i = before.length - 1; i >= 0; i--) {
+      const item = before[i]!;
+      if (item instanceof InvalidRecord) continue;
+      if (idOf!(item) === id) return true;
+      if (timeOf!(item) > t) return false;
+    }
+    return false;
+  }
+
+  function sameAsFront(raw: Raw, front: Frontier): boolean {
+    return front.t !== undefined && timeOf!(raw) === front.t && front.has(idOf!(raw));
+  }
 }

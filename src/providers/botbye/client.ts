@@ -1,18 +1,20 @@
 import { z } from 'zod';
-import { clientOptionsSchema, credentialError, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { clientOptionsSchema, credentialError, invalidRecordPolicy, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
 import { followStream, type FollowOptions, type FollowStream } from '../../core/follow.js';
-import { EventStream, fingerprint, readCheckpoint, type Checkpoint } from '../../core/pager.js';
+import { EventStream, fingerprint, readCheckpoint, type Checkpoint, type InvalidRecord } from '../../core/pager.js';
 import { cursorPages, cursorPositionSchema, cursorStart, type CursorPosition } from '../../core/strategies/cursor.js';
 import { createTransport, type Query } from '../../core/transport.js';
 import { pathSegmentSchema, secureOrigin, SECURE_ORIGIN_MESSAGE } from '../../core/url.js';
-import { parseInput, parseResponse } from '../../core/validate.js';
+import { parseInput, parseRecords, parseResponse } from '../../core/validate.js';
 import { normalizeBotByeRequest, type BotByeEvent } from './normalize.js';
-import { botByePageSchema, type BotByeRequest } from './response.js';
+import { botByePageSchema, botByeRequestSchema, type BotByeRequest } from './response.js';
 import { toWireWhere, whereBuilder, whereFieldSchema, whereSchema, type WhereBuilder, type WhereNode } from './where.js';
 
 export type { BotByeEvent } from './normalize.js';
 
 const SOURCE = 'botbye.requests';
+/** The page envelope; each node is checked on its own, so one bad record meets `onInvalidRecord`, not the page. */
+const envelopeSchema = botByePageSchema.extend({ edges: z.array(z.object({ cursor: z.string().nullish(), node: z.unknown() })) });
 const MAX_LIMIT = 100;
 
 // Strict, so a misspelt option is refused by name instead of silently ignored.
@@ -39,6 +41,8 @@ const requestsQuerySchema = z.strictObject({
   limit: z.number().int().min(1).max(MAX_LIMIT).default(MAX_LIMIT),
   /** Start after this record cursor (an `edges[].cursor` or `pageInfo.endCursor` from an earlier read). */
   after: z.string().min(1).optional(),
+  /** Ask BotBye to include the total in `pageInfo.total`; the stream then reports it as `stats().total`. */
+  total: z.boolean().optional(),
 });
 
 /** What `requests()` takes. `where` is a tree, or a function building one with the typed builder. */
@@ -99,6 +103,7 @@ export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
         ...(query.where ? [['where', JSON.stringify(toWireWhere(query.where))] as const] : []),
         ...(query.orderBy ? [['order_by', JSON.stringify(query.orderBy)] as const] : []),
         ['limit', String(query.limit)],
+        ...(query.total ? [['total', 'true'] as const] : []),
       ];
       const key = fingerprint({ accountId, ...query });
       const start = (): CursorPosition => ({ ...cursorStart(), after: query.after ?? null });
@@ -106,21 +111,25 @@ export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
         source: SOURCE,
         query: key,
         start,
-        resume: streamOptions?.resume ? readCheckpoint(streamOptions.resume, SOURCE, key, cursorPositionSchema) : undefined,
+        resume: readCheckpoint(streamOptions?.resume, SOURCE, key, cursorPositionSchema),
+        onInvalidRecord: invalidRecordPolicy(streamOptions?.onInvalidRecord, resolved.onInvalidRecord),
         open: cursorPages<BotByeRequest>({
           // Cursor pages cannot be fetched in parallel; `concurrency: 1` means strictly one request at a time.
           prefetch: resolved.concurrency > 1,
+          idOf: (record) => record.id,
+          stallBackoffMs: resolved.retryDelay.baseMs,
           async fetch({ after, signal }) {
             const cursor = JSON.stringify(after === null ? { first: query.limit } : { first: query.limit, after });
             const { body } = await transport.getJson(path, [['cursor', cursor], ...fixed], { signal });
-            const page = parseResponse(botByePageSchema, body, 'botbye', path);
-            // The schema only checks (no transforms), so the body's own nodes are valid records, and
+            const page = parseResponse(envelopeSchema, body, 'botbye', path);
+            // The schemas only check (no transforms), so the body's own nodes are the records, and
             // unlike zod's copies they keep BotBye's key order: `raw` is exactly what was received.
-            const received = (body as { edges: Array<{ node: BotByeRequest }> }).edges;
+            const nodes = page.edges.map((edge) => edge.node);
             return {
-              items: received.map((edge) => edge.node),
+              items: parseRecords(botByeRequestSchema, nodes, 'botbye', path, (index) => `edges[${index}].node`) as Array<BotByeRequest | InvalidRecord>,
               endCursor: page.pageInfo.endCursor ?? null,
               hasNextPage: page.pageInfo.hasNextPage,
+              total: page.pageInfo.total,
               raw: body,
             };
           },

@@ -1,19 +1,27 @@
 import { z } from 'zod';
-import { clientOptionsSchema, credentialError, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { clientOptionsSchema, credentialError, invalidRecordPolicy, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
 import { followStream, type FollowOptions, type FollowStream } from '../../core/follow.js';
-import { EventStream, fingerprint, readCheckpoint, type Checkpoint } from '../../core/pager.js';
+import { EventStream, fingerprint, readCheckpoint, type Checkpoint, type InvalidRecord } from '../../core/pager.js';
 import { offsetPages, offsetPositionSchema, offsetStart } from '../../core/strategies/offset.js';
 import { createTransport } from '../../core/transport.js';
-import { parseInput, parseResponse } from '../../core/validate.js';
+import { parseInput, parseRecords, parseResponse } from '../../core/validate.js';
 import { gcoreQueryBuilder, gcoreRequestsQuerySchema, retentionWarning, type GcoreRequestsQuery } from './filters.js';
 import { normalizeGcore, type GcoreEvent } from './normalize.js';
-import { gcoreRequestsPageSchema, type GcoreRecord } from './response.js';
+import { gcoreRecordSchema, gcoreRequestsPageSchema, type GcoreRecord } from './response.js';
 
 const DEFAULT_BASE_URL = 'https://api.gcore.com';
 const REQUESTS_PATH = '/waap/v1/analytics/requests';
 /** The API's documented caps: `limit` ≤ 100, `offset` ≤ 100 000. */
 const MAX_LIMIT = 100;
 export const MAX_OFFSET = 100_000;
+
+/** The page envelope; records are checked one by one, so one bad record meets `onInvalidRecord`, not the page. */
+const envelopeSchema = gcoreRequestsPageSchema.extend({ results: z.array(z.unknown()) });
+/** `Date` reaches ±8.64e15 ms; an integer past it would make an Invalid Date. */
+const recordSchema = gcoreRecordSchema.refine((record) => Math.abs(record.request_time) <= 8.64e15, {
+  path: ['request_time'],
+  message: 'is not a valid instant',
+});
 
 // Strict, so a misspelt option (`timeout:`) is refused by name instead of silently ignored.
 export const gcoreClientOptionsSchema = z.strictObject({
@@ -70,7 +78,8 @@ export function createGcoreClient(options: GcoreClientOptions): GcoreClient {
     const stale = retentionWarning(filters);
     if (stale) resolved.logger?.warn?.(stale, { start: filters.start.toISOString() });
     const key = fingerprint(filters);
-    const resume = streamOptions.resume === undefined ? undefined : readCheckpoint(streamOptions.resume, 'gcore.waap', key, offsetPositionSchema);
+    const resume = readCheckpoint(streamOptions.resume, 'gcore.waap', key, offsetPositionSchema);
+    const onInvalidRecord = invalidRecordPolicy(streamOptions.onInvalidRecord, resolved.onInvalidRecord);
     const buildQuery = gcoreQueryBuilder(filters);
     const ascending = filters.ordering === 'request_time' || filters.ordering === 'requestTime';
 
@@ -90,13 +99,17 @@ export function createGcoreClient(options: GcoreClientOptions): GcoreClient {
         direction: ascending ? 'asc' : 'desc',
         concurrency: resolved.concurrency,
         timeOf: (record) => record.request_time,
+        idOf: (record) => record.id,
+        stallBackoffMs: resolved.retryDelay.baseMs,
         async fetch({ startMs, endMs, offset, limit, signal }) {
           const response = await transport.getJson(REQUESTS_PATH, buildQuery({ startMs, endMs }, { offset, limit }), { signal });
-          const page = parseResponse(gcoreRequestsPageSchema, response.body, 'gcore', REQUESTS_PATH);
-          return { items: page.results, total: page.count, raw: response.body };
+          const page = parseResponse(envelopeSchema, response.body, 'gcore', REQUESTS_PATH);
+          const items = parseRecords(recordSchema, page.results, 'gcore', REQUESTS_PATH, 'results') as Array<GcoreRecord | InvalidRecord>;
+          return { items, total: page.count, raw: response.body };
         },
       }),
       normalize: normalizeGcore,
+      onInvalidRecord,
       signals: [resolved.signal, streamOptions.signal],
     });
   }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { PaginationError } from '../../core/errors.js';
-import { clientOptionsSchema, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
+import { clientOptionsSchema, invalidRecordPolicy, parseClientOptions, resolveClientOptions, type StreamOptions } from '../../core/options.js';
 import { followStream, type FollowOptions, type FollowSpec, type FollowStream } from '../../core/follow.js';
-import { EventStream, fingerprint, readCheckpoint, type Checkpoint, type StreamSpec } from '../../core/pager.js';
+import { EventStream, fingerprint, readCheckpoint, type Checkpoint, type InvalidRecord, type StreamSpec } from '../../core/pager.js';
 import { pagePages, pagePositionSchema, pageStart, type PagePosition, type PageRequest, type PageResponse } from '../../core/strategies/page.js';
 import { createTransport, type Transport } from '../../core/transport.js';
-import { parseInput, parseResponse } from '../../core/validate.js';
+import { parseInput, parseRecords, parseResponse } from '../../core/validate.js';
 import {
   eventIdSchema,
   rateLimitingEventsQuerySchema,
@@ -15,7 +15,7 @@ import {
   type WafEventsQuery,
 } from './filters.js';
 import { normalizeRateLimitingEvent, normalizeWafEvent, type TransactCdnRateLimitingEvent, type TransactCdnWafEvent } from './normalize.js';
-import { eventTimeMs, rateLimitingPageSchema, wafEventSchema, wafPageSchema } from './response.js';
+import { eventTimeMs, pageEnvelopeSchema, rateLimitingEventSchema, wafEventSchema } from './response.js';
 import { pinWindow, querySeconds, RETENTION_MS } from './time.js';
 
 export type { RateLimitingEventsQuery, WafEventsQuery } from './filters.js';
@@ -65,24 +65,25 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
   const wafPath = `${base}/waf/eventlogs`;
   const rateLimitingPath = `${base}/defend/rate_limiting/eventlogs`;
 
-  /** GETs one page of an event log for the whole seconds around the window, validated. */
-  async function getPage<S extends typeof wafPageSchema | typeof rateLimitingPageSchema>(
+  /** GETs one page of an event log for the whole seconds around the window; the envelope validated, each event checked. */
+  async function getPage<S extends typeof wafEventSchema | typeof rateLimitingEventSchema>(
     path: string,
     schema: S,
     request: PageRequest,
-    fixed: { filters: string | undefined; sizeParam: 'page_size' | 'per_page'; size: number },
-  ): Promise<PageResponse<z.output<S>['events'][number]>> {
+    fixed: { filters: string | undefined; sizeParam: 'page_size' | 'per_page' },
+  ): Promise<PageResponse<z.output<S>>> {
     const { startTime, endTime } = querySeconds(request.startMs, request.endMs);
     const query: Query = [['start_time', startTime], ['end_time', endTime]];
     if (fixed.filters) query.push(['filters', fixed.filters]);
-    query.push(['page', String(request.page)], [fixed.sizeParam, String(fixed.size)]);
+    query.push(['page', String(request.page)], [fixed.sizeParam, String(request.size)]);
     const response = await transport.getJson(path, query, { signal: request.signal });
-    const body = parseResponse(schema, response.body, PROVIDER, path) as z.output<S>;
+    const body = parseResponse(pageEnvelopeSchema, response.body, PROVIDER, path);
     // A page other than the one asked for would repeat or skip records; nothing later could tell.
     if (body.events.length && body.page !== request.page) {
       throw new PaginationError(`${PROVIDER}: asked ${path} for page ${request.page} and got page ${body.page}`);
     }
-    return { items: body.events, pageCount: body.page_of, raw: response.body };
+    const items = parseRecords(schema, body.events, PROVIDER, path, 'events') as Array<z.output<S> | InvalidRecord>;
+    return { items, pageCount: body.page_of, raw: response.body };
   }
 
   function stream<E, Raw>(spec: {
@@ -92,10 +93,13 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
     fetch: (request: PageRequest) => Promise<PageResponse<Raw>>;
     normalize: (raw: Raw) => E;
     timeOf: (raw: Raw) => number;
+    idOf: (raw: Raw) => string;
+    size: number;
     options: StreamOptions<Checkpoint> | undefined;
   }): EventStream<E> {
     const query = fingerprint(spec.query);
-    const resume = spec.options?.resume ? readCheckpoint(spec.options.resume, spec.source, query, pagePositionSchema) : undefined;
+    const resume = readCheckpoint(spec.options?.resume, spec.source, query, pagePositionSchema);
+    const onInvalidRecord = invalidRecordPolicy(spec.options?.onInvalidRecord, resolved.onInvalidRecord);
     return EventStream.of({
       source: spec.source,
       query,
@@ -106,8 +110,16 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
       },
       resume,
       // The API speaks whole seconds: the strategy trims each page to the caller's exact [start, end).
-      open: pagePages<Raw>({ concurrency: resolved.concurrency, fetch: spec.fetch, timeOf: spec.timeOf }),
+      open: pagePages<Raw>({
+        concurrency: resolved.concurrency,
+        size: spec.size,
+        fetch: spec.fetch,
+        timeOf: spec.timeOf,
+        idOf: spec.idOf,
+        stallBackoffMs: resolved.retryDelay.baseMs,
+      }),
       normalize: spec.normalize,
+      onInvalidRecord,
       signals: [resolved.signal, spec.options?.signal],
     });
   }
@@ -127,14 +139,16 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
     wafEvents(query: WafEventsQuery = {}, options?: StreamOptions<Checkpoint>): EventStream<TransactCdnWafEvent> {
       const parsed = parseInput(wafEventsQuerySchema, query, 'TransactCDN wafEvents query');
       const size = parsed.pageSize ?? DEFAULT_PAGE_SIZE;
-      const fixed = { filters: serializeFilters(parsed.filters), sizeParam: 'page_size' as const, size };
+      const fixed = { filters: serializeFilters(parsed.filters), sizeParam: 'page_size' as const };
       return stream({
         source: 'transactcdn.waf',
         query: { ...parsed, pageSize: size },
         window: parsed,
-        fetch: (request) => getPage(wafPath, wafPageSchema, request, fixed),
+        fetch: (request) => getPage(wafPath, wafEventSchema, request, fixed),
         normalize: normalizeWafEvent,
         timeOf: (raw) => eventTimeMs(raw)!,
+        idOf: (raw) => (raw['Event ID'] ?? raw.id)!,
+        size,
         options,
       });
     },
@@ -143,14 +157,16 @@ export function createTransactCdnClient(options: TransactCdnClientOptions) {
     rateLimitingEvents(query: RateLimitingEventsQuery = {}, options?: StreamOptions<Checkpoint>): EventStream<TransactCdnRateLimitingEvent> {
       const parsed = parseInput(rateLimitingEventsQuerySchema, query, 'TransactCDN rateLimitingEvents query');
       const size = parsed.perPage ?? DEFAULT_PAGE_SIZE;
-      const fixed = { filters: serializeFilters(parsed.filters), sizeParam: 'per_page' as const, size };
+      const fixed = { filters: serializeFilters(parsed.filters), sizeParam: 'per_page' as const };
       return stream({
         source: 'transactcdn.rate_limiting',
         query: { ...parsed, perPage: size },
         window: parsed,
-        fetch: (request) => getPage(rateLimitingPath, rateLimitingPageSchema, request, fixed),
+        fetch: (request) => getPage(rateLimitingPath, rateLimitingEventSchema, request, fixed),
         normalize: normalizeRateLimitingEvent,
         timeOf: (raw) => eventTimeMs(raw)!,
+        idOf: (raw) => raw.id,
+        size,
         options,
       });
     },

@@ -23,17 +23,17 @@ const RATE_LIMITING_ACTIONS: Readonly<Record<string, Disposition>> = {
 };
 
 /** `XXXNAXXX@fields.REFERER` and its kin are the API's way of saying "no value". */
-export function present(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
+export function present(value: string | null | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
   const trimmed = value.trim();
   return trimmed === '' || trimmed.startsWith('XXXNAXXX@') ? undefined : value;
 }
 
-function lookup(table: Readonly<Record<string, Disposition>>, word: string | undefined): Disposition {
-  return word !== undefined && Object.hasOwn(table, word) ? table[word]! : 'unknown';
+function lookup(table: Readonly<Record<string, Disposition>>, word: string | null | undefined): Disposition {
+  return typeof word === 'string' && Object.hasOwn(table, word) ? table[word]! : 'unknown';
 }
 
-function country(code: string | undefined): string | undefined {
+function country(code: string | null | undefined): string | undefined {
   const upper = present(code)?.trim().toUpperCase();
   return upper && /^[A-Z]{2}$/.test(upper) ? upper : undefined;
 }
@@ -47,7 +47,7 @@ type Request = TransactCdnWafEvent['request'];
 type Client = TransactCdnWafEvent['client'];
 
 /** Host, path and scheme read from the requested URL; an unreadable URL still yields the URL itself. */
-function request(raw: { URL?: string | undefined; Host?: string | undefined; Referer?: string | undefined }, method: string | undefined): Request {
+function request(raw: { URL?: string | null | undefined; Host?: string | null | undefined; Referer?: string | null | undefined }, method: string | undefined): Request {
   const out: Request = {};
   if (method) out.method = method;
   const url = present(raw.URL);
@@ -64,7 +64,7 @@ function request(raw: { URL?: string | undefined; Host?: string | undefined; Ref
   return out;
 }
 
-function client(raw: { 'Client IP': string; 'Country Code'?: string | undefined; 'User Agent'?: string | undefined }): Client {
+function client(raw: { 'Client IP': string; 'Country Code'?: string | null | undefined; 'User Agent'?: string | null | undefined }): Client {
   const out: Client = { ip: raw['Client IP'] };
   const code = country(raw['Country Code']);
   if (code) out.country = code;
@@ -83,8 +83,8 @@ function timeOf(raw: Parameters<typeof eventTimeMs>[0]): Date {
 const TAGS_CACHE_SIZE = 256;
 const tagsCache = new Map<string, readonly string[] | undefined>();
 
-function splitTags(value: string | undefined): readonly string[] | undefined {
-  if (value === undefined) return undefined;
+function splitTags(value: string | null | undefined): readonly string[] | undefined {
+  if (value === undefined || value === null) return undefined;
   if (tagsCache.has(value)) return tagsCache.get(value);
   const split = present(value)?.split(/[\s,]+/).filter(Boolean);
   const tags = split?.length ? split : undefined;
@@ -96,7 +96,7 @@ function splitTags(value: string | undefined): readonly string[] | undefined {
 /** WAF `Sub Events` → one rule each (id and message; the matched-on detail stays in `raw`), tagged with `Rule Tags`. */
 function wafRules(raw: TransactCdnWafRecord): Rule[] {
   const tags = splitTags(raw['Rule Tags']);
-  const rule = (id: unknown, message: string | undefined): Rule => {
+  const rule = (id: unknown, message: string | null | undefined): Rule => {
     const out: Rule = {};
     if (typeof id === 'number' || (typeof id === 'string' && present(id))) out.id = String(id);
     const text = present(message);
@@ -108,7 +108,7 @@ function wafRules(raw: TransactCdnWafRecord): Rule[] {
   if (subEvents.length) return subEvents.map((sub) => rule(sub['Rule ID'], sub['Rule Message']));
   // An entry without sub events (older, single-rule form) still names its rule at the top level.
   const topId = raw['Rule ID'];
-  if (topId === undefined && raw['Rule Message'] === undefined && !tags) return [];
+  if (topId == null && raw['Rule Message'] == null && !tags) return [];
   return [rule(topId, raw['Rule Message'])];
 }
 

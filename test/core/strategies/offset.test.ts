@@ -159,7 +159,9 @@ describe('offset strategy', () => {
     };
     const ids = (await stream(flaky, { start: 0, end: 200, limit: 10, maxOffset: 20, direction: 'desc', concurrency: 2 }).toArray()).map((r) => r.id);
     expect(ids).toEqual(expected(records, 0, 200, edges[0]!, 'desc'));
-    expect(api.calls.every((c) => c.offset % 10 === 0)).toBe(true);
+    // Issue 8: a short page means the provider serves smaller pages; the read adopts that size (so offsets leave
+    // the grid of 10) and still never asks past the cap.
+    expect(api.calls.every((c) => c.offset <= 20)).toBe(true);
   });
 
   it('refuses, loudly, a millisecond holding more records than the cap can reach', async () => {

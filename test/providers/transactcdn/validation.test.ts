@@ -77,8 +77,8 @@ describe('TransactCDN query validation', () => {
     ['filters that are not an object', (cdn) => cdn.wafEvents({ start, filters: '{"Host":"a","b"}' as never }), 'filters'],
     ['an empty Event ID', (cdn) => cdn.wafEvent(''), ''],
     ['an Event ID with a slash', (cdn) => cdn.wafEvent('../fields'), '', 'Event ID'],
-    ['a checkpoint of the other log', (cdn) => cdn.wafEvents({ start }, { resume: { v: 1, source: 'transactcdn.rate_limiting', query: 'x', position: {} } }), 'resume'],
-    ['a checkpoint of another query', (cdn) => cdn.wafEvents({ start }, { resume: { v: 1, source: 'transactcdn.waf', query: 'x', position: {} } }), 'resume'],
+    ['a checkpoint of the other log', (cdn) => cdn.wafEvents({ start }, { resume: { v: 1, source: 'transactcdn.rate_limiting', query: 'x', position: {}, digest: '' } }), 'resume'],
+    ['a checkpoint of another query', (cdn) => cdn.wafEvents({ start }, { resume: { v: 1, source: 'transactcdn.waf', query: 'x', position: {}, digest: '' } }), 'resume'],
   ];
 
   it.each(cases)('refuses %s before any request', async (_name, act, path, mention) => {

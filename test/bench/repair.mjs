@@ -1,0 +1,120 @@
+/**
+ * The cost of the exactness machinery of issue 8 when nothing moves: one-record page overlaps (Gcore), page-head
+ * and page-count checks (TransactCDN), the frontier and the id checks on every record. Drains the built SDK
+ * (default concurrency) over the bench server and prints, per scenario, the requests sent against the pages a read
+ * needs (the previous build sent exactly those) and the median time against the previous build's README figures.
+ *
+ *   node test/bench/repair.mjs [--quick] [--rounds 5]      (npm run build first; run.mjs runs it too)
+ *   node test/bench/repair.mjs --baseline /path/to/old/checkout   also drains that build's dist/, alternately
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+const KEY = 'bench-key';
+
+/** SDK default medians of the previous build, from the README's Performance table (ms). */
+const PREVIOUS_MS = { 'gcore-0': 308, 'gcore-25': 1457, 'transactcdn-0': 859, 'transactcdn-25': 1009 };
+
+const SCENARIOS = [
+  { id: 'gcore-0', provider: 'gcore', total: 20_000, latency: 0, limit: 100 },
+  { id: 'gcore-25', provider: 'gcore', total: 20_000, latency: 25, limit: 100 },
+  { id: 'transactcdn-0', provider: 'transactcdn', total: 50_000, latency: 0, limit: 1000 },
+  { id: 'transactcdn-25', provider: 'transactcdn', total: 50_000, latency: 25, limit: 1000 },
+];
+
+async function startServer({ total, latency }) {
+  const child = spawn(process.execPath, [SERVER, '--total', String(total), '--latency', String(latency)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const info = await new Promise((resolve, reject) => {
+    let buffered = '';
+    child.once('exit', (code) => reject(new Error(`bench server exited early (code ${code})`)));
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const newline = buffered.indexOf('\n');
+      if (newline >= 0) resolve(JSON.parse(buffered.slice(0, newline)));
+    });
+  });
+  return { ...info, base: `http://127.0.0.1:${info.port}`, stop: () => (child.stdin.end(), child.kill()) };
+}
+
+async function drain(sdk, server, scenario) {
+  let client;
+  let stream;
+  if (scenario.provider === 'gcore') {
+    client = sdk.createGcoreClient({ apiKey: KEY, baseUrl: server.base });
+    stream = client.requests({ start: new Date(server.gcore.startMs), end: new Date(server.gcore.endMs), limit: scenario.limit });
+  } else {
+    client = sdk.createTransactCdnClient({ token: KEY, accountNumber: server.account, baseUrl: server.base });
+    stream = client.wafEvents({ start: new Date(server.transactcdn.startMs), end: new Date(server.transactcdn.endMs), pageSize: scenario.limit });
+  }
+  const t0 = performance.now();
+  let count = 0;
+  try {
+    for await (const _event of stream) count++;
+  } finally {
+    await client.close();
+  }
+  return { ms: performance.now() - t0, count, stats: typeof stream.stats === 'function' ? stream.stats() : undefined };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Runs the repair-cost scenarios; `log` prints (stderr under run.mjs --json). Returns the figures. */
+export async function repairBench({ quick = false, rounds = quick ? 2 : 5, log = console.log, baseline } = {}) {
+  const sdk = await import(pathToFileURL(`${ROOT}dist/index.js`).href);
+  const old = baseline ? await import(pathToFileURL(`${baseline.replace(/\/$/, '')}/dist/index.js`).href) : undefined;
+  const out = [];
+  log(`\nrepair machinery when nothing moves (SDK default; before = ${old ? `${baseline}, measured alternately` : "the README figures of the build before issue 8"})`);
+  for (const scenario of SCENARIOS) {
+    const total = quick ? Math.floor(scenario.total / 4) : scenario.total;
+    const server = await startServer({ ...scenario, total });
+    try {
+      await drain(sdk, server, scenario); // warm the server's page cache and the JIT
+      if (old) await drain(old, server, scenario);
+      const runs = [];
+      const oldRuns = [];
+      for (let i = 0; i < rounds; i++) {
+        // Alternate, so the noise of a shared machine falls on both builds alike.
+        if (old && i % 2) oldRuns.push(await drain(old, server, scenario));
+        runs.push(await drain(sdk, server, scenario));
+        if (old && !(i % 2)) oldRuns.push(await drain(old, server, scenario));
+      }
+      const bad = runs.find((r) => r.count !== total || r.stats.repairs !== 0);
+      if (bad) throw new Error(`${scenario.id}: delivered ${bad.count} of ${total}, ${bad.stats.repairs} repairs, though nothing moved`);
+      const needed = Math.ceil(total / scenario.limit);
+      const requests = runs[0].stats.requests;
+      const ms = median(runs.map((r) => r.ms));
+      const previous = old ? Math.round(median(oldRuns.map((r) => r.ms))) : quick ? undefined : PREVIOUS_MS[scenario.id];
+      const row = {
+        id: scenario.id,
+        requests,
+        needed,
+        extraRequestsPct: Math.round(((requests - needed) / needed) * 1000) / 10,
+        medianMs: Math.round(ms),
+        previousMs: previous,
+        timeVsPreviousPct: previous ? Math.round(((ms - previous) / previous) * 1000) / 10 : undefined,
+      };
+      out.push(row);
+      log(
+        `  ${scenario.id.padEnd(15)} requests ${String(requests).padStart(4)} vs ${String(needed).padStart(4)} needed (+${row.extraRequestsPct}%)` +
+          `   median ${String(row.medianMs).padStart(5)} ms${previous ? ` vs ${previous} ms before (${row.timeVsPreviousPct >= 0 ? '+' : ''}${row.timeVsPreviousPct}%)` : ''}`,
+      );
+    } finally {
+      server.stop();
+    }
+  }
+  return out;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const argv = process.argv.slice(2);
+  const roundsAt = argv.indexOf('--rounds');
+  const quick = argv.includes('--quick');
+  const baselineAt = argv.indexOf('--baseline');
+  await repairBench({ quick, rounds: roundsAt >= 0 ? Number(argv[roundsAt + 1]) : quick ? 2 : 5, baseline: baselineAt >= 0 ? argv[baselineAt + 1] : undefined });
+}
