@@ -22,6 +22,7 @@ Examples:
 
 const HELPS: Record<string, string> = { demo: DEMO_HELP, export: EXPORT_HELP, follow: FOLLOW_HELP, simulate: SIMULATE_HELP };
 const SECRET_FLAGS = /^--(gcore-api-key|transactcdn-token|botbye-api-key)(=.*)?$/;
+const SECRET_ENV: Record<string, string> = { 'gcore-api-key': 'GCORE_API_KEY', 'transactcdn-token': 'TRANSACTCDN_TOKEN', 'botbye-api-key': 'BOTBYE_API_KEY' };
 
 /** Runs one command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -65,7 +66,7 @@ function report(command: string, argv: string[], error: unknown): number {
   }
   line(error instanceof Error ? error.message : String(error));
   const out = argv.some((a) => a === '--out' || a.startsWith('--out='));
-  const again = ['wafstream', ...hideSecrets(argv)].map(quote).join(' ');
+  const again = resumeCommand(argv);
   process.stderr.write(command === 'export' && !out ? `rerun: ${again} (add --out FILE to make an export resumable)\n` : `resume: ${again}\n`);
   return 1;
 }
@@ -79,8 +80,18 @@ function filterMessage(error: FilterValidationError): string {
   return `${flag}: ${issue.message}`;
 }
 
-function hideSecrets(argv: string[]): string[] {
-  return argv.map((arg, i) => (SECRET_FLAGS.test(argv[i - 1] ?? '') && !argv[i - 1]!.includes('=') ? '…' : arg.replace(/^(--(?:gcore-api-key|transactcdn-token|botbye-api-key)=).*/, '$1…')));
+/** The resume command names a secret given as a flag by its environment variable instead of repeating it. */
+function resumeCommand(argv: string[]): string {
+  const out: string[] = ['wafstream'];
+  for (let i = 0; i < argv.length; i++) {
+    const m = SECRET_FLAGS.exec(argv[i]!);
+    if (!m) out.push(quote(argv[i]!));
+    else {
+      out.push(`--${m[1]} "$${SECRET_ENV[m[1]!]}"`);
+      if (m[2] === undefined) i++;
+    }
+  }
+  return out.join(' ');
 }
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
