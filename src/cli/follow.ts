@@ -56,6 +56,7 @@ export async function follow(argv: string[]): Promise<'help' | void> {
     for await (const event of mergeEvents(streams, { order: 'arrival' })) {
       await writeStdout(format(event));
       progress.counts.events++;
+      progress.counts.pages = streams.reduce((sum, stream) => sum + stream.stats().pages, 0);
       progress.update();
     }
     progress.done('followed');
