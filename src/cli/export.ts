@@ -1,4 +1,5 @@
-import { mergeEvents } from '../core/merge.js';
+import { mergeEvents, type MergedEvents } from '../core/merge.js';
+import type { SecurityEvent } from '../events.js';
 import type { Source } from '../core/event.js';
 import { filters, instant, oneOf, parse, UsageError, type FilterArg } from './args.js';
 import { ExactlyOnceFile } from './out-file.js';
@@ -86,11 +87,34 @@ export async function runExport(plan: ExportPlan, stderr: NodeJS.WriteStream | {
     // Every stream is made (so every filter checked) before the first request.
     const streams = plan.sources.map((source, i) => wiring.list(source, window, resume[i]));
     const merged = mergeEvents(streams);
-    const format = formatter(plan.format);
-    const span = window.end.getTime() - window.start.getTime();
-    let batch = '';
-    let inBatch = 0;
-    let committedAt = Date.now();
+    await copy(merged, formatter(plan.format), window, file, progress);
+    progress.done(plan.out ? `exported to ${plan.out}` : 'exported');
+  } finally {
+    file?.close();
+    await wiring.close();
+  }
+}
+
+/** Writes every merged event: straight to stdout, or to the file in committed batches with the positions they reach. */
+async function copy(
+  merged: MergedEvents<SecurityEvent>,
+  format: (event: SecurityEvent) => string,
+  window: { start: Date; end: Date },
+  file: ExactlyOnceFile | undefined,
+  progress: Progress,
+): Promise<void> {
+  const span = window.end.getTime() - window.start.getTime();
+  let batch = '';
+  let inBatch = 0;
+  let committedAt = Date.now();
+  const commit = (done: boolean) => {
+    // The merged checkpoint covers the event just received, so it commits together with its line.
+    file!.commit(batch, merged.checkpoint().inputs, inBatch, done);
+    batch = '';
+    inBatch = 0;
+    committedAt = Date.now();
+  };
+  try {
     for await (const event of merged) {
       const line = format(event);
       progress.counts.events++;
@@ -98,20 +122,14 @@ export async function runExport(plan: ExportPlan, stderr: NodeJS.WriteStream | {
       if (file) {
         batch += line;
         inBatch++;
-        // The merged checkpoint covers the event just received, so it commits together with its line.
-        if (inBatch >= 500 || Date.now() - committedAt > 1000) {
-          file.commit(batch, merged.checkpoint().inputs, inBatch);
-          batch = '';
-          inBatch = 0;
-          committedAt = Date.now();
-        }
+        if (inBatch >= 500 || Date.now() - committedAt > 1000) commit(false);
       } else await writeStdout(line);
       progress.update();
     }
-    file?.commit(batch, merged.checkpoint().inputs, inBatch, true);
-    progress.done(plan.out ? `exported to ${plan.out}` : 'exported');
-  } finally {
-    file?.close();
-    await wiring.close();
+  } catch (error) {
+    // What was read before the failure is kept: the rerun resumes after it.
+    if (file && inBatch > 0) commit(false);
+    throw error;
   }
+  if (file) commit(true);
 }

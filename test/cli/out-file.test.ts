@@ -39,8 +39,9 @@ describe('export --out FILE, crash-safe and exactly once', () => {
     const sizes: number[] = [];
     for (let kill = 0; kill < 5; kill++) {
       const child = start(args(out), env);
-      // Between node's start-up and the end of a clean run: anywhere in reading, writing, fsync or commit.
-      await new Promise((resolve) => setTimeout(resolve, 120 + random.next() * Math.max(200, cleanMs - 150)));
+      // Anywhere between start-up and the end of what is left to export: reading, writing, fsync or commit.
+      const left = 1 - (sizes.at(-1) ?? 0) / expected.length;
+      await new Promise((resolve) => setTimeout(resolve, 120 + random.next() * Math.max(100, (cleanMs - 120) * left * 0.8)));
       child.kill('SIGKILL');
       const r = await child.result;
       if (r.signal === 'SIGKILL') interrupted++;
