@@ -29,4 +29,12 @@ export default defineConfig([
     platform: 'node',
     noExternal: esmOnly,
   },
+  {
+    // The `wafstream` command: its own ESM bundle (Node keeps the entry's shebang), so no library entry imports it.
+    entry: { 'cli/main': 'src/cli/main.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+  },
 ]);

@@ -1,0 +1,57 @@
+import { startSimulator } from '../testing/simulator.js';
+import { oneOf, parse, UsageError } from './args.js';
+import { runExport } from './export.js';
+import { FORMATS } from './output.js';
+import { SOURCES } from './sources.js';
+
+export const DEMO_HELP = `wafstream demo [--records N] [--format ndjson|ecs|ocsf|raw] [--seed N]
+
+Starts the provider simulator in this process (no account, no network) and exports the last day of all four
+sources from it, merged newest first, one JSON document per line on stdout.
+
+Examples:
+  wafstream demo | head -3
+  wafstream demo --records 20 --format ocsf | jq .disposition`;
+
+/** `wafstream demo`: the simulator and an export of all four sources against it. */
+export async function demo(argv: string[]): Promise<'help' | void> {
+  const { values } = parse(argv, { records: { type: 'string' }, format: { type: 'string' }, seed: { type: 'string' } });
+  if (values.help) return 'help';
+  const format = oneOf('format', values.format, FORMATS, 'ndjson');
+  const records = count('records', values.records, 50);
+  const seed = count('seed', values.seed, 42);
+  const sim = await startSimulator({ seed, records });
+  try {
+    const { gcore, transactcdn, botbye } = sim.credentials;
+    const now = Date.now();
+    await runExport({
+      sources: [...SOURCES],
+      window: { start: new Date(now - 25 * 3_600_000), end: new Date(now) },
+      filters: [],
+      format,
+      out: undefined,
+      credentials: {
+        'gcore-api-key': gcore.apiKey,
+        'gcore-base-url': gcore.baseUrl,
+        'transactcdn-token': transactcdn.token,
+        'transactcdn-account': transactcdn.accountNumber,
+        'transactcdn-base-url': transactcdn.baseUrl,
+        'botbye-api-key': botbye.apiKey,
+        'botbye-account-id': botbye.accountId,
+        'botbye-project-id': sim.botbyeProjectId,
+        'botbye-base-url': botbye.baseUrl,
+      },
+      fingerprint: 'demo',
+    });
+  } finally {
+    await sim.close();
+  }
+}
+
+/** A whole-number flag. */
+export function count(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new UsageError(`--${flag}: "${text}" is not a whole number from 0 to 1000000`);
+  return n;
+}
