@@ -39,14 +39,27 @@ describe('follow across crashes (a child collector killed with SIGKILL 5 times)'
     // Five kills at random points of the 30 simulated minutes.
     const random = seeded(42);
     const killsAt = Array.from({ length: 5 }, () => (1 + random() * 28) * MIN).sort((a, b) => a - b);
+    // A child killed before it even started proves nothing (and a loaded CI machine starts them slowly): each kill
+    // waits until the running child has written its start line.
+    const started = async (runs: number) => {
+      for (;;) {
+        const text = await readFile(out, 'utf8').catch(() => '');
+        if (text.split('\n').filter((l) => l === 'S').length >= runs) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
     let child = start();
+    let runs = 1;
     for (const at of killsAt) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, simStart + at - now()) / SPEED));
+      await started(runs);
       const gone = exited(child);
       child.kill('SIGKILL');
       expect(await gone).toBe(null);
       child = start();
+      runs++;
     }
+    await started(runs);
     // Past the last arrival's lag and overlap, stop it gracefully: it must exit by itself, promptly.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, simStart + 34 * MIN - now()) / SPEED));
     const stopped = exited(child);
