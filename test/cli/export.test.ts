@@ -106,6 +106,9 @@ describe('wafstream export', () => {
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(/401|403|auth/i);
     expect(r.stderr).not.toContain('wrong-key-123456');
+    const f = await run(['follow', 'waf', '--state', '/tmp/wafstream-cli-auth-state', '--lag', '0s'], { ...env, TRANSACTCDN_TOKEN: 'wrong-token-123456' });
+    expect(f.code, f.stderr).toBe(3);
+    expect(f.stderr).not.toContain('wrong-token-123456');
   });
 
   it('exits 1 on any other failure with the error and the command to resume, a key given as a flag hidden', async () => {
