@@ -54,8 +54,11 @@ describe('wafstream export', () => {
 
   it('applies --filter and --until, per source with source:key=value', async () => {
     const blocked = sim.data()['gcore.waap'].filter((r) => r.decision === 'blocked');
+    const sent = sim.requests.length;
     const r = await run(['export', 'gcore', '--since', '25h', '--filter', 'decision=blocked'], env);
     expect(r.code, r.stderr).toBe(0);
+    // The summary counts what was really sent.
+    expect(r.stderr).toBe(`exported: ${blocked.length} events · ${/· ([\d,]+)\/s/.exec(r.stderr)![1]}/s · ${sim.requests.length - sent} requests · 0 retries in 0s\n`);
     expect(lines(r.stdout).map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(blocked.map((b) => b.id).sort());
     expect(blocked.length).toBeGreaterThan(0);
 
