@@ -129,6 +129,19 @@ describe('wafstream export', () => {
     }
   });
 
+  it('retries injected faults (429 with Retry-After, a reset) and counts them in the summary, nothing lost', async () => {
+    const faulty = await startSimulator({ seed: 6, records: 300, faults: { schedule: { 1: 'rate-limit', 3: 'reset' }, retryAfterSeconds: 0 } });
+    try {
+      const r = await run(['export', 'gcore', '--since', '25h'], simEnv(faulty));
+      expect(r.code, r.stderr).toBe(0);
+      expect(lines(r.stdout).map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(faulty.data()['gcore.waap'].map((x) => x.id).sort());
+      expect(faulty.faultsInjected['rate-limit'] + faulty.faultsInjected.reset).toBe(2);
+      expect(r.stderr).toMatch(/ · 2 retries in /);
+    } finally {
+      await faulty.close();
+    }
+  });
+
   it('has --help for every command, with examples, on stdout and exit 0', async () => {
     for (const command of ['demo', 'export', 'follow', 'simulate']) {
       const r = await run([command, '--help']);
