@@ -4,7 +4,7 @@ import type { Source } from '../core/event.js';
 import { filters, instant, oneOf, parse, UsageError, type FilterArg } from './args.js';
 import { ExactlyOnceFile } from './out-file.js';
 import { FORMATS, formatter, writeStdout, type Format } from './output.js';
-import { Progress } from './progress.js';
+import { Progress, progressLogger } from './progress.js';
 import { CREDENTIAL_FLAGS, sourceList, wire, type Credentials } from './sources.js';
 
 export const EXPORT_HELP = `wafstream export <source…> --since 24h [options]
@@ -73,7 +73,7 @@ export function planExport(argv: string[], now = Date.now()): ExportPlan | 'help
 /** Runs a planned export. Returns the summary line's numbers. */
 export async function runExport(plan: ExportPlan, stderr: NodeJS.WriteStream | { isTTY?: boolean; write(t: string): unknown } = process.stderr): Promise<void> {
   const progress = new Progress(stderr);
-  const logger = { warn: () => void progress.counts.retries++ };
+  const logger = progressLogger(progress, stderr);
   const file = plan.out === undefined ? undefined : ExactlyOnceFile.open(plan.out, plan.fingerprint, plan.window);
   if (file?.state.done) {
     stderr.write(`${plan.out}: already complete (${file.state.events} events); nothing to do\n`);
@@ -87,7 +87,7 @@ export async function runExport(plan: ExportPlan, stderr: NodeJS.WriteStream | {
     // Every stream is made (so every filter checked) before the first request.
     const streams = plan.sources.map((source, i) => wiring.list(source, window, resume[i]));
     const merged = mergeEvents(streams);
-    await copy(merged, formatter(plan.format), window, file, progress);
+    await copy(merged, formatter(plan.format), window, file, progress, wiring.requests);
     progress.done(plan.out ? `exported to ${plan.out}` : 'exported');
   } finally {
     file?.close();
@@ -102,6 +102,7 @@ async function copy(
   window: { start: Date; end: Date },
   file: ExactlyOnceFile | undefined,
   progress: Progress,
+  requests: () => number,
 ): Promise<void> {
   const span = window.end.getTime() - window.start.getTime();
   let batch = '';
@@ -119,6 +120,7 @@ async function copy(
       const line = format(event);
       progress.counts.events++;
       progress.counts.fraction = (window.end.getTime() - event.time.getTime()) / span;
+      progress.counts.requests = requests();
       if (file) {
         batch += line;
         inBatch++;
@@ -132,4 +134,5 @@ async function copy(
     throw error;
   }
   if (file) commit(true);
+  progress.counts.requests = requests();
 }

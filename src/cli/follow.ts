@@ -4,7 +4,7 @@ import { fileCheckpointStore } from '../core/checkpoint-store.js';
 import { mergeEvents } from '../core/merge.js';
 import { duration, filters, instant, oneOf, parse, UsageError } from './args.js';
 import { FORMATS, formatter, writeStdout } from './output.js';
-import { Progress } from './progress.js';
+import { Progress, progressLogger } from './progress.js';
 import { CREDENTIAL_FLAGS, sourceList, wire } from './sources.js';
 
 export const FOLLOW_HELP = `wafstream follow <source…> --state DIR [--lag 2m] [--interval 15s] [--format …] [--since 1h]
@@ -43,7 +43,7 @@ export async function follow(argv: string[]): Promise<'help' | void> {
   const format = formatter(oneOf('format', values.format, FORMATS, 'ndjson'));
   const { state, lag: _l, interval: _i, since: _s, filter, format: _f, help: _h, ...credentials } = values;
   const progress = new Progress(process.stderr);
-  const wiring = wire(sources, credentials, filters(filter ?? []), { warn: () => void progress.counts.retries++ });
+  const wiring = wire(sources, credentials, filters(filter ?? []), progressLogger(progress, process.stderr));
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);

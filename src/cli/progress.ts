@@ -9,6 +9,8 @@ export interface ProgressCounts {
   events: number;
   retries: number;
   pages?: number | undefined;
+  /** HTTP requests, retries included (where pages are not exposed). */
+  requests?: number | undefined;
   /** 0..1 when known. */
   fraction?: number | undefined;
 }
@@ -20,6 +22,7 @@ export function renderLine(c: ProgressCounts, elapsedMs: number): string {
   const rate = elapsedMs > 0 ? Math.round((c.events * 1000) / elapsedMs) : 0;
   const parts = [`${n(c.events)} events`, `${n(rate)}/s`];
   if (c.pages !== undefined) parts.push(`${n(c.pages)} pages`);
+  if (c.requests !== undefined) parts.push(`${n(c.requests)} requests`);
   parts.push(`${n(c.retries)} retries`);
   if (c.fraction !== undefined && c.fraction > 0) {
     const f = Math.min(1, c.fraction);
@@ -79,4 +82,18 @@ export class Progress {
     this.#target.write(`\r\x1b[2K${line.slice(0, Math.max(10, width - 1))}`);
     this.#drawn = true;
   }
+}
+
+/**
+ * The clients' logger for a command: retry warnings are counted for the progress line; other warnings (a Gcore
+ * start older than 30 days, an overlap narrowed) are shown on stderr.
+ */
+export function progressLogger(progress: Progress, stderr: ProgressTarget): { warn(message: string): void } {
+  return {
+    warn(message) {
+      if (/\bretry|retrying\b/.test(message)) progress.counts.retries++;
+      else stderr.write(`warning: ${message}\n`);
+      progress.update();
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { Agent, type Dispatcher } from 'undici';
 import type { SecurityEvent } from '../events.js';
 import type { Logger } from '../core/options.js';
 import type { Source } from '../core/event.js';
@@ -100,6 +101,8 @@ export interface Readable extends AsyncIterable<SecurityEvent> {
 
 /** The clients of the chosen sources, and how to open a list or a follow stream of each. */
 export interface Wiring {
+  /** HTTP requests sent so far by every client (retries included). */
+  requests(): number;
   list(source: Source, window: { start: Date; end: Date }, resume?: unknown): Readable;
   follow(source: Source, options: FollowOptions): Readable & { stats(): { events: number; pages: number; retries: number } };
   close(): Promise<void>;
@@ -114,7 +117,14 @@ export function wire(sources: readonly Source[], creds: Credentials, filterArgs:
   for (const f of filterArgs) {
     if (f.scope !== undefined && !ALIASES[f.scope] && !(SOURCES as readonly string[]).includes(f.scope)) throw new UsageError(`--filter: "${f.scope}" is not a source`);
   }
-  const common = logger ? { logger } : {};
+  // The clients' own Agent settings, composed with a counter of requests for the progress line.
+  let requests = 0;
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
+  const counted = agent.compose((dispatch: Dispatcher['dispatch']) => (opts, handler) => {
+    requests++;
+    return dispatch(opts, handler);
+  });
+  const common = { dispatcher: counted, ...(logger ? { logger } : {}) };
   const gcore = needs.has('gcore')
     ? createGcoreClient({ apiKey: credential(creds, 'gcore-api-key', true)!, baseUrl: credential(creds, 'gcore-base-url', false), ...common })
     : undefined;
@@ -163,8 +173,10 @@ export function wire(sources: readonly Source[], creds: Credentials, filterArgs:
           return bots!.follow({ projectId: botbyeProject, ...(map.size ? { where: botbyeWhere(map) as never } : {}) }, options);
       }
     },
+    requests: () => requests,
     close: async () => {
       await Promise.all([gcore?.close(), cdn?.close(), bots?.close()]);
+      await agent.close();
     },
   };
 }

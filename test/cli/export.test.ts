@@ -54,8 +54,11 @@ describe('wafstream export', () => {
 
   it('applies --filter and --until, per source with source:key=value', async () => {
     const blocked = sim.data()['gcore.waap'].filter((r) => r.decision === 'blocked');
+    const sent = sim.requests.length;
     const r = await run(['export', 'gcore', '--since', '25h', '--filter', 'decision=blocked'], env);
     expect(r.code, r.stderr).toBe(0);
+    // The summary counts what was really sent.
+    expect(r.stderr).toBe(`exported: ${blocked.length} events · ${/· ([\d,]+)\/s/.exec(r.stderr)![1]}/s · ${sim.requests.length - sent} requests · 0 retries in 0s\n`);
     expect(lines(r.stdout).map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(blocked.map((b) => b.id).sort());
     expect(blocked.length).toBeGreaterThan(0);
 
@@ -106,6 +109,9 @@ describe('wafstream export', () => {
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(/401|403|auth/i);
     expect(r.stderr).not.toContain('wrong-key-123456');
+    const f = await run(['follow', 'waf', '--state', '/tmp/wafstream-cli-auth-state', '--lag', '0s'], { ...env, TRANSACTCDN_TOKEN: 'wrong-token-123456' });
+    expect(f.code, f.stderr).toBe(3);
+    expect(f.stderr).not.toContain('wrong-token-123456');
   });
 
   it('exits 1 on any other failure with the error and the command to resume, a key given as a flag hidden', async () => {
@@ -120,6 +126,19 @@ describe('wafstream export', () => {
       expect(r.stderr).not.toContain('secret-flag-key');
     } finally {
       server.close();
+    }
+  });
+
+  it('retries injected faults (429 with Retry-After, a reset) and counts them in the summary, nothing lost', async () => {
+    const faulty = await startSimulator({ seed: 6, records: 300, faults: { schedule: { 1: 'rate-limit', 3: 'reset' }, retryAfterSeconds: 0 } });
+    try {
+      const r = await run(['export', 'gcore', '--since', '25h'], simEnv(faulty));
+      expect(r.code, r.stderr).toBe(0);
+      expect(lines(r.stdout).map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(faulty.data()['gcore.waap'].map((x) => x.id).sort());
+      expect(faulty.faultsInjected['rate-limit'] + faulty.faultsInjected.reset).toBe(2);
+      expect(r.stderr).toMatch(/ · 2 retries in /);
+    } finally {
+      await faulty.close();
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, Progress, renderLine } from '../../src/cli/progress.js';
+import { formatMs, Progress, progressLogger, renderLine } from '../../src/cli/progress.js';
 
 /** A stand-in for a terminal: what was written, and whether it claims to be a TTY. */
 function fakeStream(isTTY: boolean, columns = 80) {
@@ -11,6 +11,7 @@ describe('progress display', () => {
   it('renders events, events/s, pages, retries, and a percentage with an ETA when the total is known', () => {
     expect(renderLine({ events: 12_345, retries: 2, pages: 124, fraction: 0.25 }, 10_000)).toBe('12,345 events · 1,235/s · 124 pages · 2 retries · 25.0% · ETA 30s');
     expect(renderLine({ events: 10, retries: 0 }, 0)).toBe('10 events · 0/s · 0 retries');
+    expect(renderLine({ events: 10, retries: 1, requests: 7 }, 1000)).toBe('10 events · 10/s · 7 requests · 1 retries');
     expect(formatMs(3_723_000)).toBe('1h02m');
     expect(formatMs(185_000)).toBe('3m05s');
   });
@@ -47,5 +48,16 @@ describe('progress display', () => {
     }
     p.done('exported');
     expect(pipe.writes).toEqual(['exported: 1,000 events · 100/s · 0 retries in 10s\n']);
+  });
+
+  it("counts the clients' retry warnings and shows other warnings on their own line", () => {
+    const pipe = fakeStream(false);
+    const p = new Progress(pipe);
+    const logger = progressLogger(p, pipe);
+    logger.warn('gcore GET …: answered 503; retry 1 of 4 in 500 ms');
+    logger.warn('follow gcore.waap: read failed, retrying in 1000 ms');
+    logger.warn('start is more than 30 days back');
+    expect(p.counts.retries).toBe(2);
+    expect(pipe.writes).toEqual(['warning: start is more than 30 days back\n']);
   });
 });
