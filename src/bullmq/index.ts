@@ -7,3 +7,5 @@ export type { RedisCommands } from './redis.js';
 export { planBackfill, createBackfillWorker, backfillProcessor, splitWindow } from './backfill.js';
 export type { BackfillPlan, BackfillBatch, BackfillWorkerOptions, ShardData, ShardResult } from './backfill.js';
 export type { TenantClients, ResolveTenant, BackfillSource } from './sources.js';
+export { sharedRateLimit } from './rate-limit.js';
+export type { SharedRateLimitOptions } from './rate-limit.js';
