@@ -9,3 +9,5 @@ export type { BackfillPlan, BackfillBatch, BackfillWorkerOptions, ShardData, Sha
 export type { TenantClients, ResolveTenant, BackfillSource } from './sources.js';
 export { sharedRateLimit } from './rate-limit.js';
 export type { SharedRateLimitOptions } from './rate-limit.js';
+export { scheduleFollows, createFollowWorker, followProcessor, followSchedulerId } from './follow.js';
+export type { FollowSchedule, FollowBatch, FollowWorkerOptions, FollowJobData, FollowRunResult } from './follow.js';
