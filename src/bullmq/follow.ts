@@ -82,6 +82,8 @@ export interface FollowWorkerOptions {
   sink: (batch: FollowBatch) => Promise<void> | void;
   /** `follow` options for every run (lagMs, overlapMs, from for a first run, commitEvery…). */
   follow?: Omit<FollowOptions, 'store' | 'signal' | 'clock' | 'intervalMs'> | undefined;
+  /** How long a crashed run's (tenant, source) lock outlives it. Default 30 000. */
+  lockMs?: number | undefined;
   /** Prefix of the Redis keys. Default `wafstream:follow`. */
   keyPrefix?: string | undefined;
   worker?: Omit<WorkerOptions, 'connection'> | undefined;
@@ -113,14 +115,15 @@ const TAKE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then r
 /** The follow-run processor, for a worker you build yourself. */
 export function followProcessor(options: Omit<FollowWorkerOptions, 'queue' | 'connection' | 'worker'>) {
   const prefix = options.keyPrefix ?? 'wafstream:follow';
+  const lockMs = options.lockMs ?? LOCK_MS;
   return async (job: Job<FollowJobData, FollowRunResult>): Promise<FollowRunResult> => {
     const data = parseInput(followJobSchema, job.data, `follow job ${job.id}`);
     const tenant = checkTenant(data.tenant, `follow job ${job.id}`);
     const base = `${prefix}:${tenant}:${data.source}`;
     // A run longer than the schedule's period must not overlap the next one: one (tenant, source), one reader.
     const token = randomUUID();
-    if (Number(await options.redis.eval(TAKE, 1, `${base}:lock`, token, LOCK_MS)) !== 1) return { events: 0, pages: 0, skipped: true };
-    const renew = setInterval(() => void options.redis.eval(RENEW, 1, `${base}:lock`, token, LOCK_MS).catch(() => undefined), LOCK_MS / 3);
+    if (Number(await options.redis.eval(TAKE, 1, `${base}:lock`, token, lockMs)) !== 1) return { events: 0, pages: 0, skipped: true };
+    const renew = setInterval(() => void options.redis.eval(RENEW, 1, `${base}:lock`, token, lockMs).catch(() => undefined), lockMs / 3);
     try {
       return await runOnce(await options.resolveTenant(tenant), data, base, options);
     } finally {
