@@ -7,8 +7,8 @@ const esmOnly = ['p-retry', 'is-network-error'];
 // Its package has no `types` field, so src/formats/ecs.ts imports each field set's .d.ts by path.
 const dts = { resolve: [/^@elastic\/ecs\//] };
 // The simulator is its own entry (wafstream/testing, wafstream/testing/msw), so the main entry never loads it;
-// msw is an optional peer and stays external.
-const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts' };
+// msw is an optional peer and stays external. So do bullmq and ioredis (wafstream/bullmq).
+const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts', 'bullmq/index': 'src/bullmq/index.ts' };
 
 export default defineConfig([
   {
