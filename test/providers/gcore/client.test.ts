@@ -142,7 +142,7 @@ describe('Gcore client', () => {
       await target!.close();
       target = undefined;
     }
-  });
+  }, 120_000); // 150 000 records through both bridges: about 16 s alone, more on a loaded 2-core CI machine
 
   it('resumes from a checkpoint taken mid-page with the next record', async () => {
     const records = makeGcoreRecords(530, { startMs: T0, stepMs: 5, sameMsEvery: 2 });
