@@ -77,7 +77,8 @@ export class Progress {
   }
 
   #draw(line: string): void {
-    const width = this.#target.columns ?? 80;
+    // A terminal without a size (a bare pty) reports 0 columns.
+    const width = this.#target.columns || 80;
     // \r and "erase line" (ESC [2K) are the whole of the terminal control used: no cursor movement, no colours.
     this.#target.write(`\r\x1b[2K${line.slice(0, Math.max(10, width - 1))}`);
     this.#drawn = true;
