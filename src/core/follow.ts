@@ -9,7 +9,6 @@ import {
   isPaginationError,
   isTimeoutError,
 } from './errors.js';
-import type { Source } from './event.js';
 import { openFollowCheckpoint, sealFollowCheckpoint, type FollowCheckpoint, type FollowPosition } from './follow-checkpoint.js';
 import { PositionTracker } from './follow-position.js';
 import { readAscending, readInChunks, type Batch, type ChunkRules, type ListWindow, type ReadCounters } from './follow-read.js';
@@ -93,7 +92,7 @@ export interface FollowPage<E> {
 
 /** What a client passes to `followStream`: how to read one closed window of its source, and the source's rules. */
 export interface FollowSpec<E extends { id: string; time: Date }> {
-  source: Source;
+  source: string;
   /** The follow's filters, fingerprinted so checkpoints stay bound to them. */
   filters: unknown;
   /** The order the list method returns within a window. Newest-first sources are read in sorted sub-windows. */

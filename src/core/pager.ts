@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { FilterValidationError, LimitExceededError, type Issue } from './errors.js';
-import type { Source } from './event.js';
 import type { StreamOptions } from './options.js';
 import { abortReason } from './retry.js';
 import { checkDepth, InvalidRecord } from './validate.js';
@@ -11,7 +10,7 @@ export { InvalidRecord };
 
 /** What `onInvalidRecord` receives for a record it skips. */
 export interface InvalidRecordInfo {
-  source: Source;
+  source: string;
   raw: unknown;
   issues: readonly Issue[];
 }
@@ -90,7 +89,7 @@ export interface EventPage<E> {
 }
 
 export interface StreamSpec<E, Raw, Pos> {
-  source: Source;
+  source: string;
   /** `fingerprint(validatedQuery)`: ties checkpoints to the query that made them. */
   query: string;
   /** Where a fresh stream starts; called once, when iteration first starts, which is when an open window is pinned. */
@@ -316,7 +315,7 @@ export class EventStream<E> implements AsyncIterable<E> {
  * Reads a caller's `resume` back into a strategy position. `undefined` and `null` mean "no resume"; anything else
  * must be an unedited checkpoint of this source and query, or `FilterValidationError` is thrown before any request.
  */
-export function readCheckpoint<Pos>(checkpoint: unknown, source: Source, query: string, positionSchema: z.ZodType<Pos>): Pos | undefined {
+export function readCheckpoint<Pos>(checkpoint: unknown, source: string, query: string, positionSchema: z.ZodType<Pos>): Pos | undefined {
   if (checkpoint === undefined || checkpoint === null) return undefined;
   const bad = (message: string) => new FilterValidationError('resume checkpoint', [{ path: 'resume', message }]);
   checkDepth(checkpoint, 'resume checkpoint', 'resume');
