@@ -1,6 +1,5 @@
-import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
-import { abortReason } from './retry.js';
+import { linkedController } from './signals.js';
 import { z } from 'zod';
 import { ClientOptionsError } from './errors.js';
 import { SECURE_ORIGIN_MESSAGE, secureOrigin } from './url.js';
@@ -128,9 +127,5 @@ export function invalidRecordPolicy(call: unknown, client: OnInvalidRecord | und
  * and the caller's signal carries a single listener however many run at once (no listener-leak warning on it).
  */
 function clientSignal(callerSignal: AbortSignal): AbortSignal {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  if (callerSignal.aborted) controller.abort(abortReason(callerSignal));
-  else callerSignal.addEventListener('abort', () => controller.abort(abortReason(callerSignal)), { once: true });
-  return controller.signal;
+  return linkedController([callerSignal]).controller.signal;
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { FilterValidationError, LimitExceededError, type Issue } from './errors.js';
 import type { StreamOptions } from './options.js';
 import { abortReason } from './retry.js';
+import { linkedController } from './signals.js';
 import { checkDepth, InvalidRecord } from './validate.js';
 
 export { InvalidRecord };
@@ -289,10 +289,7 @@ export class EventStream<E> implements AsyncIterable<E> {
   /** Drives the strategy, and on any exit aborts what is still in flight before closing it. */
   async *#run(): AsyncGenerator<Page<unknown, unknown>, void, undefined> {
     const from = this.#position === undefined ? this.#startPosition() : this.checkpoint().position;
-    const controller = new AbortController();
-    // Every page in flight listens on this signal; `concurrency` may exceed Node's default warning threshold of 10.
-    setMaxListeners(0, controller.signal);
-    const unlink = link(controller, this.#spec.signals);
+    const { controller, unlink } = linkedController(this.#spec.signals);
     const iterator = this.#spec.open(from, { signal: controller.signal, stats: this.#stats })[Symbol.asyncIterator]();
     try {
       controller.signal.throwIfAborted();
@@ -348,22 +345,6 @@ function stableJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-/** Makes `controller` abort when any of `signals` does; returns the unhook. */
-export function link(controller: AbortController, signals: ReadonlyArray<AbortSignal | undefined>): () => void {
-  const hooks: Array<() => void> = [];
-  for (const signal of signals) {
-    if (!signal) continue;
-    if (signal.aborted) {
-      controller.abort(abortReason(signal));
-      break;
-    }
-    const onAbort = () => controller.abort(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    hooks.push(() => signal.removeEventListener('abort', onAbort));
-  }
-  return () => hooks.forEach((unhook) => unhook());
 }
 
 function stopped(): Error {
