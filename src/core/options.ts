@@ -26,8 +26,8 @@ export const clientOptionsSchema = z.object({
   timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   /** Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx. Default 4. */
   maxRetries: z.number().int().min(0).max(50).optional(),
-  /** Backoff timing: the first retry waits about `baseMs` (doubling, with jitter, up to `maxMs`); a 429's
-   *  `Retry-After` is waited out exactly unless it exceeds `maxRetryAfterMs`. Defaults 500 / 30 000 / 300 000. */
+  /** Backoff timing: the first retry waits about `baseMs` (doubling, with jitter, up to `maxMs`); a
+   *  `Retry-After` on a retried answer (429, 503, …) is waited out exactly unless it exceeds `maxRetryAfterMs`. Defaults 500 / 30 000 / 300 000. */
   retryDelay: z
     .strictObject({
       baseMs: z.number().int().min(0).max(600_000).optional(),
