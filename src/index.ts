@@ -44,7 +44,8 @@ export type { CheckpointStore } from './core/checkpoint-store.js';
 export { EventStream } from './core/pager.js';
 export type { Checkpoint, EventPage, StreamStats, OnInvalidRecord, InvalidRecordInfo } from './core/pager.js';
 export type { ClientOptions, Logger, StreamOptions } from './core/options.js';
-export type { Disposition, Rule, Source } from './core/event.js';
+export type { Disposition, Rule } from './core/event.js';
+export type { Provider, Source } from './providers/registry.js';
 export type { Instant } from './core/time.js';
 
 /** One event as an OCSF 1.8.0 HTTP Activity event (class 4002) with the `security_control` profile. */
@@ -84,4 +85,4 @@ export {
   isPaginationError,
   isLimitExceededError,
 } from './core/errors.js';
-export type { Issue, Provider } from './core/errors.js';
+export type { Issue } from './core/errors.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker, type ConnectionOptions, type Job, type Queue, type WorkerOptions } from 'bullmq';
 import { z } from 'zod';
 import { FilterValidationError } from '../core/errors.js';
-import { sourceSchema, type Source } from '../core/event.js';
+import type { Source } from '../providers/registry.js';
 import type { FollowClock, FollowOptions, FollowStream } from '../core/follow.js';
 import { parseInput } from '../core/validate.js';
 import type { SecurityEvent } from '../events.js';
@@ -10,6 +10,9 @@ import type { BotByeFollowQuery } from '../providers/botbye/client.js';
 import type { GcoreFollowFilters } from '../providers/gcore/client.js';
 import type { WafEventsQuery, RateLimitingEventsQuery } from '../providers/transactcdn/client.js';
 import { redisCheckpointStore } from './checkpoint-store.js';
+
+/** The sources a follow schedule may name (those this module wires a client method for, below). */
+const sourceSchema = z.enum(['gcore.waap', 'transactcdn.waf', 'transactcdn.rate_limiting', 'botbye.requests'] as const satisfies readonly Source[]);
 import type { RedisCommands } from './redis.js';
 import { checkTenant, type ResolveTenant, type TenantClients } from './sources.js';
 

@@ -6,7 +6,7 @@ import type { GcoreClient } from '../providers/gcore/client.js';
 import type { GcoreRequestsQuery } from '../providers/gcore/filters.js';
 import type { RateLimitingEventsQuery, TransactCdnClient, WafEventsQuery } from '../providers/transactcdn/client.js';
 import type { SecurityEvent } from '../events.js';
-import type { Source } from '../core/event.js';
+import type { Source } from '../providers/registry.js';
 
 /** A tenant's clients, built by the worker from its own configuration: credentials never enter a job or Redis. */
 export interface TenantClients {

@@ -1,6 +1,6 @@
 import { mergeEvents, type MergedEvents } from '../core/merge.js';
 import type { SecurityEvent } from '../events.js';
-import type { Source } from '../core/event.js';
+import type { Source } from '../providers/registry.js';
 import { filters, instant, oneOf, parse, UsageError, type FilterArg } from './args.js';
 import { ExactlyOnceFile } from './out-file.js';
 import { FORMATS, formatter, writeStdout, type Format } from './output.js';

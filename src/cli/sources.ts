@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { SecurityEvent } from '../events.js';
 import type { Logger } from '../core/options.js';
-import type { Source } from '../core/event.js';
+import type { Source } from '../providers/registry.js';
 import type { FollowOptions } from '../core/follow.js';
 import { createBotByeClient } from '../providers/botbye/client.js';
 import { createGcoreClient } from '../providers/gcore/client.js';

@@ -6,10 +6,8 @@
  * `cause`, `toString()`, `JSON.stringify` or `util.inspect`.
  */
 
-import type { z } from 'zod';
-import type { providerSchema } from './event.js';
-
-export type Provider = z.infer<typeof providerSchema>;
+/** A provider's name as its definition registers it (the public `Provider` union is derived in the registry). */
+export type ProviderName = string;
 
 /** Marks our errors across copies of the package (Symbol.for is process-wide), so a guard matching by `name`
  *  cannot mistake a platform `DOMException` named `TimeoutError` for ours. */
@@ -56,7 +54,7 @@ export class ClientOptionsError extends FilterValidationError {
 }
 
 export interface ApiErrorInit {
-  provider: Provider;
+  provider: ProviderName;
   status: number;
   method: string;
   /** Path and query only: the base URL's host is the caller's business, and no secret lives in the URL. */
@@ -71,7 +69,7 @@ export interface ApiErrorInit {
 /** The provider answered with an error status. */
 export class ApiError extends WafstreamError {
   override name: string = 'ApiError';
-  readonly provider: Provider;
+  readonly provider: ProviderName;
   readonly status: number;
   readonly method: string;
   readonly path: string;
@@ -118,7 +116,7 @@ export class ServerError extends ApiError {
 /** The provider answered 2xx with a body that does not match its documented shape. Never retried. */
 export class ResponseValidationError extends WafstreamError {
   override name = 'ResponseValidationError' as const;
-  readonly provider: Provider;
+  readonly provider: ProviderName;
   readonly path: string;
   readonly issues: readonly Issue[];
   /** The response's `content-type`, when the body could not be read as JSON at all. */
@@ -126,7 +124,7 @@ export class ResponseValidationError extends WafstreamError {
   /** The first few hundred characters of a body that is not JSON, credentials redacted. */
   readonly bodyExcerpt: string | undefined;
 
-  constructor(provider: Provider, path: string, issues: readonly Issue[], body?: { contentType?: string | undefined; text?: string | undefined }) {
+  constructor(provider: ProviderName, path: string, issues: readonly Issue[], body?: { contentType?: string | undefined; text?: string | undefined }) {
     const excerpt = body?.text === undefined ? undefined : excerptOf(body.text);
     const what = body ? ` (content type ${body.contentType || 'none'})${excerpt ? ` — ${JSON.stringify(excerpt)}` : ''}` : '';
     super(`${provider} answered ${path} with an unexpected shape: ${issues.slice(0, 5).map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}${what}`);
@@ -141,10 +139,10 @@ export class ResponseValidationError extends WafstreamError {
 /** The connection failed, was reset, or the body ended early. Retried. */
 export class ConnectionError extends WafstreamError {
   override name = 'ConnectionError' as const;
-  readonly provider: Provider;
+  readonly provider: ProviderName;
   readonly code: string | undefined;
 
-  constructor(provider: Provider, message: string, options?: { cause?: unknown; code?: string | undefined }) {
+  constructor(provider: ProviderName, message: string, options?: { cause?: unknown; code?: string | undefined }) {
     super(message, { cause: options?.cause });
     this.provider = provider;
     this.code = options?.code;
@@ -154,10 +152,10 @@ export class ConnectionError extends WafstreamError {
 /** One attempt took longer than `timeoutMs`. Retried. */
 export class TimeoutError extends WafstreamError {
   override name = 'TimeoutError' as const;
-  readonly provider: Provider;
+  readonly provider: ProviderName;
   readonly timeoutMs: number;
 
-  constructor(provider: Provider, path: string, timeoutMs: number) {
+  constructor(provider: ProviderName, path: string, timeoutMs: number) {
     super(`${provider}: GET ${path} took longer than ${timeoutMs} ms`);
     this.provider = provider;
     this.timeoutMs = timeoutMs;

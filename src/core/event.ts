@@ -16,9 +16,6 @@ export const dispositionSchema = z.enum([
 ]);
 export type Disposition = z.infer<typeof dispositionSchema>;
 
-export const providerSchema = z.enum(['gcore', 'transactcdn', 'botbye']);
-export const sourceSchema = z.enum(['gcore.waap', 'transactcdn.waf', 'transactcdn.rate_limiting', 'botbye.requests']);
-export type Source = z.infer<typeof sourceSchema>;
 
 export const ruleSchema = z.object({
   id: z.string().optional(),
@@ -29,12 +26,13 @@ export const ruleSchema = z.object({
 export type Rule = z.infer<typeof ruleSchema>;
 
 /**
- * The provider-independent part of every normalized record. Tests parse normalizer output with this schema,
- * so the shape is enforced in one place; the hot path does not re-validate its own output.
+ * The provider-independent part of every normalized record. `provider` and `source` are narrowed to the
+ * registered ones by `eventSchemaOf`; tests parse normalizer output with that schema, so the shape is enforced in
+ * one place; the hot path does not re-validate its own output.
  */
-export const eventCoreSchema = z.strictObject({
-  provider: providerSchema,
-  source: sourceSchema,
+export const eventCoreShape = {
+  provider: z.string(),
+  source: z.string(),
   id: z.string(),
   time: z.date(),
   disposition: dispositionSchema,
@@ -61,16 +59,14 @@ export const eventCoreSchema = z.strictObject({
   response: z.strictObject({ status: z.number().int().optional() }),
   rules: z.array(ruleSchema),
   raw: z.unknown(),
-});
-type EventCore = z.infer<typeof eventCoreSchema>;
+};
+type EventCore = z.infer<z.ZodObject<typeof eventCoreShape>>;
 
 /** A normalized record of one source, with `raw` typed as that source's record. */
-export type EventOf<P extends EventCore['provider'], S extends Source, Raw> = Omit<EventCore, 'provider' | 'source' | 'raw'> & {
+export type EventOf<P extends string, S extends string, Raw> = Omit<EventCore, 'provider' | 'source' | 'raw'> & {
   provider: P;
   source: S;
   /** The provider's record exactly as received. */
   raw: Raw;
 };
 
-/** Any normalized record, whatever its source; `raw` is unknown until narrowed on `source`. */
-export type AnyEvent = EventOf<EventCore['provider'], Source, unknown>;

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import type { CheckpointStore } from './checkpoint-store.js';
 import {
@@ -9,12 +8,12 @@ import {
   isPaginationError,
   isTimeoutError,
 } from './errors.js';
-import type { Source } from './event.js';
 import { openFollowCheckpoint, sealFollowCheckpoint, type FollowCheckpoint, type FollowPosition } from './follow-checkpoint.js';
 import { PositionTracker } from './follow-position.js';
 import { readAscending, readInChunks, type Batch, type ChunkRules, type ListWindow, type ReadCounters } from './follow-read.js';
 import type { Logger } from './options.js';
-import { fingerprint, link } from './pager.js';
+import { fingerprint } from './pager.js';
+import { linkedController } from './signals.js';
 import { instantSchema } from './time.js';
 import { parseInput } from './validate.js';
 
@@ -93,7 +92,7 @@ export interface FollowPage<E> {
 
 /** What a client passes to `followStream`: how to read one closed window of its source, and the source's rules. */
 export interface FollowSpec<E extends { id: string; time: Date }> {
-  source: Source;
+  source: string;
   /** The follow's filters, fingerprinted so checkpoints stay bound to them. */
   filters: unknown;
   /** The order the list method returns within a window. Newest-first sources are read in sorted sub-windows. */
@@ -325,9 +324,7 @@ export class FollowStream<E extends { id: string; time: Date }> implements Async
   #begin(): { batches: AsyncGenerator<Batch<E>, void, undefined>; end: () => Promise<void>; stop: () => void; done: boolean } {
     if (this.#active) throw new LimitExceededError('follow: this stream is already being iterated; one iteration at a time');
     this.#active = true;
-    const controller = new AbortController();
-    setMaxListeners(0, controller.signal);
-    const unlink = link(controller, [...this.#spec.signals, this.#o.signal]);
+    const { controller, unlink } = linkedController([...this.#spec.signals, this.#o.signal]);
     // An abort while the consumer is busy with an event still saves what was handled before it.
     const onAbort = () => void this.#save().catch((error: unknown) => this.#spec.logger?.warn?.('follow: commit on abort failed', { error: String(error) }));
     controller.signal.addEventListener('abort', onAbort, { once: true });

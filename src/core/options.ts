@@ -1,6 +1,5 @@
-import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
-import { abortReason } from './retry.js';
+import { linkedController } from './signals.js';
 import { z } from 'zod';
 import { ClientOptionsError } from './errors.js';
 import { SECURE_ORIGIN_MESSAGE, secureOrigin } from './url.js';
@@ -27,8 +26,8 @@ export const clientOptionsSchema = z.object({
   timeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   /** Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx. Default 4. */
   maxRetries: z.number().int().min(0).max(50).optional(),
-  /** Backoff timing: the first retry waits about `baseMs` (doubling, with jitter, up to `maxMs`); a 429's
-   *  `Retry-After` is waited out exactly unless it exceeds `maxRetryAfterMs`. Defaults 500 / 30 000 / 300 000. */
+  /** Backoff timing: the first retry waits about `baseMs` (doubling, with jitter, up to `maxMs`); a
+   *  `Retry-After` on a retried answer (429, 503, …) is waited out exactly unless it exceeds `maxRetryAfterMs`. Defaults 500 / 30 000 / 300 000. */
   retryDelay: z
     .strictObject({
       baseMs: z.number().int().min(0).max(600_000).optional(),
@@ -128,9 +127,5 @@ export function invalidRecordPolicy(call: unknown, client: OnInvalidRecord | und
  * and the caller's signal carries a single listener however many run at once (no listener-leak warning on it).
  */
 function clientSignal(callerSignal: AbortSignal): AbortSignal {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  if (callerSignal.aborted) controller.abort(abortReason(callerSignal));
-  else callerSignal.addEventListener('abort', () => controller.abort(abortReason(callerSignal)), { once: true });
-  return controller.signal;
+  return linkedController([callerSignal]).controller.signal;
 }

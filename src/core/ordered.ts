@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { linkedController } from './signals.js';
 
 /**
  * A bounded, ordered prefetch queue: tasks start in the order they are pushed, at most `limit` at a time
@@ -50,13 +50,10 @@ export class OrderedQueue<T> {
     // A stream stopped before this push must not send the request at all.
     if (this.#parent.aborted) return this.#parent;
     if (!this.#batch) {
-      const batch = new AbortController();
-      // Every task in flight (and its retries) listens on it; `concurrency` may exceed Node's warning threshold.
-      setMaxListeners(0, batch.signal);
-      const onAbort = () => batch.abort(this.#parent.reason);
-      this.#parent.addEventListener('abort', onAbort, { once: true });
-      this.#batch = batch;
-      this.#unlink = () => this.#parent.removeEventListener('abort', onAbort);
+      // Every task in flight (and its retries) listens on it; the parent's reason passes through as it is.
+      const { controller, unlink } = linkedController([this.#parent], (parent) => parent.reason);
+      this.#batch = controller;
+      this.#unlink = unlink;
     }
     return this.#batch.signal;
   }

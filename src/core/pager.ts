@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { FilterValidationError, LimitExceededError, type Issue } from './errors.js';
-import type { Source } from './event.js';
 import type { StreamOptions } from './options.js';
 import { abortReason } from './retry.js';
+import { linkedController } from './signals.js';
 import { checkDepth, InvalidRecord } from './validate.js';
 
 export { InvalidRecord };
 
 /** What `onInvalidRecord` receives for a record it skips. */
 export interface InvalidRecordInfo {
-  source: Source;
+  source: string;
   raw: unknown;
   issues: readonly Issue[];
 }
@@ -90,7 +89,7 @@ export interface EventPage<E> {
 }
 
 export interface StreamSpec<E, Raw, Pos> {
-  source: Source;
+  source: string;
   /** `fingerprint(validatedQuery)`: ties checkpoints to the query that made them. */
   query: string;
   /** Where a fresh stream starts; called once, when iteration first starts, which is when an open window is pinned. */
@@ -290,10 +289,7 @@ export class EventStream<E> implements AsyncIterable<E> {
   /** Drives the strategy, and on any exit aborts what is still in flight before closing it. */
   async *#run(): AsyncGenerator<Page<unknown, unknown>, void, undefined> {
     const from = this.#position === undefined ? this.#startPosition() : this.checkpoint().position;
-    const controller = new AbortController();
-    // Every page in flight listens on this signal; `concurrency` may exceed Node's default warning threshold of 10.
-    setMaxListeners(0, controller.signal);
-    const unlink = link(controller, this.#spec.signals);
+    const { controller, unlink } = linkedController(this.#spec.signals);
     const iterator = this.#spec.open(from, { signal: controller.signal, stats: this.#stats })[Symbol.asyncIterator]();
     try {
       controller.signal.throwIfAborted();
@@ -316,7 +312,7 @@ export class EventStream<E> implements AsyncIterable<E> {
  * Reads a caller's `resume` back into a strategy position. `undefined` and `null` mean "no resume"; anything else
  * must be an unedited checkpoint of this source and query, or `FilterValidationError` is thrown before any request.
  */
-export function readCheckpoint<Pos>(checkpoint: unknown, source: Source, query: string, positionSchema: z.ZodType<Pos>): Pos | undefined {
+export function readCheckpoint<Pos>(checkpoint: unknown, source: string, query: string, positionSchema: z.ZodType<Pos>): Pos | undefined {
   if (checkpoint === undefined || checkpoint === null) return undefined;
   const bad = (message: string) => new FilterValidationError('resume checkpoint', [{ path: 'resume', message }]);
   checkDepth(checkpoint, 'resume checkpoint', 'resume');
@@ -349,22 +345,6 @@ function stableJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-/** Makes `controller` abort when any of `signals` does; returns the unhook. */
-export function link(controller: AbortController, signals: ReadonlyArray<AbortSignal | undefined>): () => void {
-  const hooks: Array<() => void> = [];
-  for (const signal of signals) {
-    if (!signal) continue;
-    if (signal.aborted) {
-      controller.abort(abortReason(signal));
-      break;
-    }
-    const onAbort = () => controller.abort(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    hooks.push(() => signal.removeEventListener('abort', onAbort));
-  }
-  return () => hooks.forEach((unhook) => unhook());
 }
 
 function stopped(): Error {

@@ -19,8 +19,3 @@ export type Instant = z.input<typeof instantSchema>;
 
 export const SECOND = 1000;
 export const DAY = 86_400_000;
-
-/** Milliseconds since the epoch of an instant already validated by `instantSchema`. */
-export function ms(date: Date): number {
-  return date.getTime();
-}

@@ -11,7 +11,7 @@ import {
   TimeoutError,
   WafstreamError,
   type ApiErrorInit,
-  type Provider,
+  type ProviderName,
 } from './errors.js';
 import { RequestLimiter, type LimiterTicket } from './limiter.js';
 import type { Logger, ResolvedClientOptions } from './options.js';
@@ -29,7 +29,7 @@ export interface JsonResponse {
 }
 
 export interface TransportConfig extends ResolvedClientOptions {
-  provider: Provider;
+  provider: ProviderName;
   /** Computes the auth headers per request, so the secret lives in the adapter's closure, not on an object. */
   authHeaders: () => Record<string, string>;
   /** The secret values to scrub, in every encoding, from anything a response can put in an error or a log line. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { FilterValidationError, ResponseValidationError, type Issue, type Provider } from './errors.js';
+import { FilterValidationError, ResponseValidationError, type Issue, type ProviderName } from './errors.js';
 
 /**
  * A record that broke its schema where the stream cannot do without it (no id, no time, an unreadable time).
@@ -85,7 +85,7 @@ export function parseInput<S extends z.ZodType>(
  * faster per record than a loose schema that copies every unknown key. Throws `ResponseValidationError` with
  * the path of the first bad node.
  */
-export function parseResponse<S extends z.ZodType>(schema: S, body: unknown, provider: Provider, path: string): z.output<S> {
+export function parseResponse<S extends z.ZodType>(schema: S, body: unknown, provider: ProviderName, path: string): z.output<S> {
   const result = schema.safeParse(body);
   if (!result.success) throw new ResponseValidationError(provider, path, toIssues(result.error));
   return body as z.output<S>;
@@ -102,7 +102,7 @@ const arrays = new WeakMap<z.ZodType, z.ZodType>();
 export function parseRecords<S extends z.ZodType>(
   schema: S,
   records: readonly unknown[],
-  provider: Provider,
+  provider: ProviderName,
   path: string,
   /** Where record `index` sits in the body: `'results'` gives `results[3]`; a function gives anything. */
   field: string | ((index: number) => string),

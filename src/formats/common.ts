@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import type { Rule, Source } from '../core/event.js';
+import type { Rule } from '../core/event.js';
+import type { Source } from '../providers/registry.js';
 import type { SecurityEvent } from '../events.js';
 
 /** Who made the product that logged each source: OCSF `metadata.product`, ECS `observer.*`. */

@@ -1,4 +1,4 @@
-import type { Source } from '../core/event.js';
+import type { Source } from '../providers/registry.js';
 import type { GcoreRecord } from '../providers/gcore/response.js';
 import { botByeFake, botByeError, type FakeNode } from './botbye.js';
 import { botByeRequest, gcoreRecord, transactCdnRateLimitingEvent, transactCdnWafEvent } from './data.js';

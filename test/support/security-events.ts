@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import type { Provider } from '../../src/core/errors.js';
-import { dispositionSchema, eventCoreSchema, type Disposition } from '../../src/core/event.js';
+import type { Provider } from '../../src/providers/registry.js';
+import { dispositionSchema, type Disposition } from '../../src/core/event.js';
+import { eventCoreSchema } from '../../src/providers/registry.js';
 import { parseResponse } from '../../src/core/validate.js';
 import type { SecurityEvent } from '../../src/events.js';
 import { normalizeBotByeRequest } from '../../src/providers/botbye/normalize.js';

@@ -18,7 +18,7 @@ const envelopeSchema = botByePageSchema.extend({ edges: z.array(z.object({ curso
 const MAX_LIMIT = 100;
 
 // Strict, so a misspelt option is refused by name instead of silently ignored.
-const botByeOptionsSchema = z.strictObject({
+export const botByeClientOptionsSchema = z.strictObject({
   ...clientOptionsSchema.shape,
   /** BotBye API key. Printable ASCII, as it goes into a header. */
   apiKey: z.string(credentialError('a BotBye API key')).regex(/^[\x21-\x7e]+$/, 'must be a non-empty API key of printable characters without spaces'),
@@ -31,9 +31,9 @@ const botByeOptionsSchema = z.strictObject({
   /** `bearer` (default): `Authorization: Bearer <key>`; `x-api-key`: `X-Api-Key: base64(<key>)`. */
   auth: z.enum(['bearer', 'x-api-key']).optional(),
 });
-export type BotByeClientOptions = z.input<typeof botByeOptionsSchema>;
+export type BotByeClientOptions = z.input<typeof botByeClientOptionsSchema>;
 
-const requestsQuerySchema = z.strictObject({
+export const botByeRequestsQuerySchema = z.strictObject({
   projectId: pathSegmentSchema('a BotBye project id'),
   where: whereSchema.optional(),
   orderBy: z.strictObject({ fieldPath: whereFieldSchema, direction: z.enum(['ASC', 'DESC']) }).optional(),
@@ -46,7 +46,7 @@ const requestsQuerySchema = z.strictObject({
 });
 
 /** What `requests()` takes. `where` is a tree, or a function building one with the typed builder. */
-export type BotByeRequestsQuery = Omit<z.input<typeof requestsQuerySchema>, 'where'> & {
+export type BotByeRequestsQuery = Omit<z.input<typeof botByeRequestsQuerySchema>, 'where'> & {
   where?: WhereNode | ((w: WhereBuilder) => WhereNode) | undefined;
 };
 
@@ -74,7 +74,7 @@ export type BotByeFollowQuery = Omit<BotByeRequestsQuery, 'orderBy' | 'after'>;
  * for await (const event of bots.requests({ projectId, where: (w) => w.eq('isBanByRule', true) })) console.log(event.id);
  */
 export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
-  const { apiKey, accountId, auth, ...rest } = parseClientOptions(botByeOptionsSchema, options, 'BotBye client options');
+  const { apiKey, accountId, auth, ...rest } = parseClientOptions(botByeClientOptionsSchema, options, 'BotBye client options');
   const resolved = resolveClientOptions(rest, rest.baseUrl, 'BotBye client options');
   const encodedKey = Buffer.from(apiKey, 'utf8').toString('base64');
   const transport = createTransport({
@@ -97,7 +97,7 @@ export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
     },
     requests(input, streamOptions) {
       const where = typeof input?.where === 'function' ? input.where(whereBuilder) : input?.where;
-      const query = parseInput(requestsQuerySchema, { ...input, where }, 'BotBye requests query');
+      const query = parseInput(botByeRequestsQuerySchema, { ...input, where }, 'BotBye requests query');
       const path = `/api/v1/${encodeURIComponent(accountId)}/projects/${encodeURIComponent(query.projectId)}/requests`;
       const fixed: Query = [
         ...(query.where ? [['where', JSON.stringify(toWireWhere(query.where))] as const] : []),

@@ -26,7 +26,7 @@ export const TRANSACTCDN_DEFAULT_BASE_URL = 'https://api.transactcdn.com';
 const PROVIDER = 'transactcdn';
 const DEFAULT_PAGE_SIZE = 1000;
 
-const transactCdnOptionsSchema = z.strictObject({
+export const transactCdnClientOptionsSchema = z.strictObject({
   ...clientOptionsSchema.shape,
   /** The REST API token; sent as `Authorization: TOK:<token>`. */
   token: z
@@ -40,7 +40,7 @@ const transactCdnOptionsSchema = z.strictObject({
     .regex(/^[A-Za-z0-9]{1,32}$/, 'must be the customer account number (letters and digits, e.g. 0001)'),
 });
 /** What `createTransactCdnClient` takes: the credentials plus the options every client takes. */
-export type TransactCdnClientOptions = z.input<typeof transactCdnOptionsSchema>;
+export type TransactCdnClientOptions = z.input<typeof transactCdnClientOptionsSchema>;
 
 type Query = [string, string][];
 
@@ -52,7 +52,7 @@ type Query = [string, string][];
  * for await (const event of cdn.wafEvents({ start: '2026-11-20T00:00:00Z', filters: { Host: 'www.example.com' } })) { … }
  */
 export function createTransactCdnClient(options: TransactCdnClientOptions) {
-  const { token, accountNumber, ...rest } = parseClientOptions(transactCdnOptionsSchema, options, 'TransactCDN client options');
+  const { token, accountNumber, ...rest } = parseClientOptions(transactCdnClientOptionsSchema, options, 'TransactCDN client options');
   const resolved = resolveClientOptions(rest, TRANSACTCDN_DEFAULT_BASE_URL, 'TransactCDN client options');
   // The token lives only in these closures: never on the returned object, never in an error.
   const transport: Transport = createTransport({

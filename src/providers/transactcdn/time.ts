@@ -12,8 +12,8 @@ export function formatApiTime(epochSeconds: number): string {
 
 /**
  * The whole seconds to send for a window `[startMs, endMs)`: the enclosing seconds, so that whichever way the
- * server rounds its `end_time` second (inclusive or not) the answer covers the window; the surplus is dropped by
- * `inWindow`. `start_time` is read as inclusive of its second, as the doc's "after the specified date/time" reads
+ * server rounds its `end_time` second (inclusive or not) the answer covers the window; the page strategy drops
+ * the surplus, trimming each page to the exact window. `start_time` is read as inclusive of its second, as the doc's "after the specified date/time" reads
  * at second resolution.
  */
 export function querySeconds(startMs: number, endMs: number): { startTime: string; endTime: string } {
@@ -30,11 +30,6 @@ export function pinWindow(start: Date | undefined, end: Date | undefined, nowMs:
   const endMs = end === undefined ? pinned : Math.min(end.getTime(), pinned);
   const startMs = start === undefined ? endMs - DEFAULT_WINDOW_MS : start.getTime();
   return { startMs, endMs };
-}
-
-/** Half-open membership: a record at exactly `endMs` belongs to the next window, never to two. */
-export function inWindow(timeMs: number, startMs: number, endMs: number): boolean {
-  return timeMs >= startMs && timeMs < endMs;
 }
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:[.:](\d{1,9}))?Z$/;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventCoreSchema } from '../../../src/core/event.js';
+import { eventCoreSchema } from '../../../src/providers/registry.js';
 import { formatPath, parseResponse } from '../../../src/core/validate.js';
 import { normalizeBotByeRequest, parseBotByeHeaders } from '../../../src/providers/botbye/normalize.js';
 import { botByePageSchema, botByeRequestSchema, type BotByePage, type BotByeRequest } from '../../../src/providers/botbye/response.js';

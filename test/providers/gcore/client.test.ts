@@ -9,7 +9,7 @@ import {
   type GcoreClientOptions,
   type GcoreEvent,
 } from '../../../src/index.js';
-import { eventCoreSchema } from '../../../src/core/event.js';
+import { eventCoreSchema } from '../../../src/providers/registry.js';
 import { FAULT_HEADER } from '../../support/faults.js';
 import { gcoreFake, makeGcoreRecords, type GcoreFakeOptions } from '../../support/gcore-fake.js';
 import { startTarget, TARGET_KINDS, type FakeTarget, type TargetKind } from '../../support/transports.js';

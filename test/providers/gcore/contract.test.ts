@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventCoreSchema } from '../../../src/core/event.js';
+import { eventCoreSchema } from '../../../src/providers/registry.js';
 import { parseResponse } from '../../../src/core/validate.js';
 import { createGcoreClient, MAX_OFFSET } from '../../../src/providers/gcore/client.js';
 import { GCORE_RETENTION_MS, gcoreQueryBuilder, gcoreRequestsQuerySchema, type GcoreRequestsQuery } from '../../../src/providers/gcore/filters.js';

@@ -2,7 +2,7 @@ import { parseResponse } from '../../../src/core/validate.js';
 import type { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventCoreSchema } from '../../../src/core/event.js';
+import { eventCoreSchema } from '../../../src/providers/registry.js';
 import { normalizeGcore, type GcoreEvent } from '../../../src/providers/gcore/normalize.js';
 import { gcoreRecordSchema, gcoreRequestsPageSchema, type GcoreRecord } from '../../../src/providers/gcore/response.js';
 

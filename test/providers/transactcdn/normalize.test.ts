@@ -2,7 +2,7 @@ import { parseResponse } from '../../../src/core/validate.js';
 import type { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventCoreSchema } from '../../../src/core/event.js';
+import { eventCoreSchema } from '../../../src/providers/registry.js';
 import { normalizeRateLimitingEvent, normalizeWafEvent, present } from '../../../src/providers/transactcdn/normalize.js';
 import { rateLimitingPageSchema, wafEventSchema, wafPageSchema } from '../../../src/providers/transactcdn/response.js';
 import { methodFromName, statusFromName } from '../../../src/providers/transactcdn/status-codes.js';
