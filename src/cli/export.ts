@@ -5,7 +5,7 @@ import { filters, instant, oneOf, parse, UsageError, type FilterArg } from './ar
 import { ExactlyOnceFile } from './out-file.js';
 import { FORMATS, formatter, writeStdout, type Format } from './output.js';
 import { Progress, progressLogger } from './progress.js';
-import { CREDENTIAL_FLAGS, sourceList, wire, type Credentials } from './sources.js';
+import { CREDENTIAL_FLAGS, sourceList, wire, type Credentials, type Readable } from './sources.js';
 
 export const EXPORT_HELP = `wafstream export <source…> --since 24h [options]
 
@@ -87,7 +87,8 @@ export async function runExport(plan: ExportPlan, stderr: NodeJS.WriteStream | {
     // Every stream is made (so every filter checked) before the first request.
     const streams = plan.sources.map((source, i) => wiring.list(source, window, resume[i]));
     const merged = mergeEvents(streams);
-    await copy(merged, formatter(plan.format), window, file, progress, wiring.requests);
+    await copy(merged, formatter(plan.format), window, file, progress, wiring.requests, () => (resume.length ? undefined : totalFraction(streams)));
+    // (A resumed export's totals cover the whole window while its counts start at the resume point: time then.)
     progress.done(plan.out ? `exported to ${plan.out}` : 'exported');
   } finally {
     file?.close();
@@ -103,6 +104,7 @@ async function copy(
   file: ExactlyOnceFile | undefined,
   progress: Progress,
   requests: () => number,
+  fromTotals: () => number | undefined,
 ): Promise<void> {
   const span = window.end.getTime() - window.start.getTime();
   let batch = '';
@@ -119,7 +121,8 @@ async function copy(
     for await (const event of merged) {
       const line = format(event);
       progress.counts.events++;
-      progress.counts.fraction = (window.end.getTime() - event.time.getTime()) / span;
+      // The providers' own totals when every source tells one; else how far the newest-first read has got in time.
+      progress.counts.fraction = fromTotals() ?? (window.end.getTime() - event.time.getTime()) / span;
       progress.counts.requests = requests();
       if (file) {
         batch += line;
@@ -135,4 +138,17 @@ async function copy(
   }
   if (file) commit(true);
   progress.counts.requests = requests();
+}
+
+/** Events delivered over the records the providers say match, when every stream has told its total. */
+export function totalFraction(streams: readonly Readable[]): number | undefined {
+  let events = 0;
+  let total = 0;
+  for (const stream of streams) {
+    const stats = stream.stats();
+    if (stats.total === undefined) return undefined;
+    events += stats.events;
+    total += stats.total;
+  }
+  return total > 0 ? events / total : undefined;
 }

@@ -97,6 +97,9 @@ function botbyeWhere(map: Map<string, string[]>, window?: { start: Date; end: Da
 /** What every list or follow stream the CLI reads offers. */
 export interface Readable extends AsyncIterable<SecurityEvent> {
   checkpoint(): unknown;
+  /** What the read has delivered, and the provider's total when it tells one (Gcore `count`, TransactCDN
+   *  `page_of`, BotBye `pageInfo.total`). */
+  stats(): { events: number; pages: number; total?: number | undefined };
 }
 
 /** The clients of the chosen sources, and how to open a list or a follow stream of each. */
