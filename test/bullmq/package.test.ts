@@ -1,19 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { reached, root } from '../support/dist.js';
 
-// Runs after `npm run build` (npm test builds first): the shipped files.
-const root = new URL('../..', import.meta.url);
-/** Every file of dist/ that `file` reaches through relative imports or requires. */
-function reached(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  const text = readFileSync(new URL(`dist/${file}`, root), 'utf8');
-  for (const [, spec] of text.matchAll(/(?:from\s*|import\s*\(?|require\()\s*["'](\.{1,2}\/[^"']+)["']/g)) {
-    reached(new URL(spec!, new URL(`dist/${file}`, root)).pathname.split('/dist/')[1]!, seen);
-  }
-  return seen;
-}
 const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim();
 
 describe('wafstream/bullmq as shipped', () => {

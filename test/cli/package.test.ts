@@ -1,19 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { reached, root } from '../support/dist.js';
 
-// Runs after `npm run build` (npm test builds first): the shipped files.
-const root = new URL('../..', import.meta.url);
-
-/** Every file of dist/ that `file` reaches through relative imports or requires. */
-function reached(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  const text = readFileSync(new URL(`dist/${file}`, root), 'utf8');
-  for (const [, spec] of text.matchAll(/(?:from\s*|import\s*\(?|require\()\s*["'](\.{1,2}\/[^"']+)["']/g)) {
-    reached(new URL(spec!, new URL(`dist/${file}`, root)).pathname.split('/dist/')[1]!, seen);
-  }
-  return seen;
-}
 
 describe('the wafstream command as shipped', () => {
   it('is the package bin, an executable ESM file with a node shebang', () => {
