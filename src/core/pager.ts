@@ -97,6 +97,18 @@ export interface StreamSpec<E, Raw, Pos> {
 /** What `toArray()` collects at most when no `max` is given; past it, it throws instead of growing without bound. */
 export const TO_ARRAY_DEFAULT_CAP = 10_000;
 
+/** Set by the class below: the only way to build a stream, kept off the class so callers cannot. */
+let build: <E>(spec: StreamSpec<E, unknown, unknown>) => EventStream<E>;
+
+/**
+ * A stream over a paging strategy: what the client factory (and tests of the strategies) build streams with.
+ * Internal: the public surface exports `EventStream` for its type and `instanceof`, not a way to make one.
+ */
+export function createEventStream<E, Raw, Pos>(spec: StreamSpec<E, Raw, Pos>): EventStream<E> {
+  // Raw and Pos only ever flow from the strategy back into it (normalize, checkpoints), so erasing them is safe.
+  return build(spec as unknown as StreamSpec<E, unknown, unknown>);
+}
+
 /**
  * The async iterable every list method returns.
  *
@@ -112,16 +124,14 @@ export class EventStream<E> implements AsyncIterable<E> {
   #position: { page: Page<unknown, unknown>; index: number } | { pos: unknown } | undefined;
   readonly #stats: StreamStats = { events: 0, pages: 0, requests: 0, skipped: 0, duplicatesDropped: 0, repairs: 0 };
 
-  /** Built by the provider clients, through `EventStream.of`. */
+  static {
+    build = (spec) => new EventStream(spec);
+  }
+
+  /** Built through `createEventStream` only. */
   private constructor(spec: StreamSpec<E, unknown, unknown>) {
     this.#spec = spec;
     if (spec.resume !== undefined) this.#initial = { pos: spec.resume };
-  }
-
-  /** A stream over a paging strategy. The record and position types stay the strategy's business. */
-  static of<E, Raw, Pos>(spec: StreamSpec<E, Raw, Pos>): EventStream<E> {
-    // Raw and Pos only ever flow from the strategy back into it (normalize, checkpoints), so erasing them is safe.
-    return new EventStream<E>(spec as unknown as StreamSpec<E, unknown, unknown>);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<E> {

@@ -34,12 +34,37 @@ export interface TransportConfig extends ResolvedClientOptions {
   authHeaders: () => Record<string, string>;
   /** The secret values to scrub, in every encoding, from anything a response can put in an error or a log line. */
   secrets: () => readonly string[];
+  /**
+   * Signs a request (an HMAC over method, URL and body, a dated signature): its headers are added to the auth
+   * headers. Called per attempt, so a retry carries a fresh signature.
+   */
+  sign?: ((request: SignedRequest) => Record<string, string>) | undefined;
+}
+
+/** What a signing hook sees of one attempt. */
+export interface SignedRequest {
+  readonly method: string;
+  readonly url: string;
+  /** The body exactly as sent, or undefined for none. */
+  readonly body: string | undefined;
+}
+
+/** One request: any method, with a JSON body when it has one. */
+export interface TransportRequest {
+  /** Default `GET`. */
+  method?: string | undefined;
+  path: string;
+  query?: Query | undefined;
+  /** Serialized as JSON and sent with `content-type: application/json`. */
+  body?: unknown;
 }
 
 export interface Transport {
   /** The client's request limiter (its adaptive limit is visible for tests and logs). */
   readonly limiter: RequestLimiter;
-  /** GETs `baseUrl + path` with `query`, retrying per policy, and returns the parsed JSON body of a 2xx. */
+  /** Sends `request` to `baseUrl + path`, retrying per policy, and returns the parsed JSON body of a 2xx. */
+  send(request: TransportRequest, options?: GetOptions): Promise<JsonResponse>;
+  /** `send` for a GET of `path` with `query`. */
   getJson(path: string, query: Query, options?: GetOptions): Promise<JsonResponse>;
   /** Closes the client's own keep-alive Agent (a caller-given dispatcher is left alone). */
   close(): Promise<void>;
@@ -48,6 +73,15 @@ export interface Transport {
 export interface GetOptions {
   /** The call's own signal; the client's `signal` applies as well (both are listened to, none is combined). */
   signal?: AbortSignal | undefined;
+}
+
+/** One request as every attempt sends it: the URL built and the body serialized once. */
+interface Call {
+  method: string;
+  url: string;
+  /** The request as errors and logs name it, redacted. */
+  where: string;
+  body: string | undefined;
 }
 
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'x-amzn-requestid', 'cf-ray'];
@@ -76,11 +110,11 @@ export function createTransport(config: TransportConfig): Transport {
   });
 
   /** One attempt, holding a limiter slot only while on the wire (a Retry-After wait happens outside it). */
-  async function limited(url: string, where: string, signals: Signals): Promise<JsonResponse> {
+  async function limited(call: Call, signals: Signals): Promise<JsonResponse> {
     const ticket: LimiterTicket = await limiter.acquire(signals);
     let outcome: 'ok' | 'rate_limited' | 'failed' = 'failed';
     try {
-      const response = await once(url, where, signals);
+      const response = await once(call, signals);
       outcome = 'ok';
       return response;
     } catch (error) {
@@ -91,7 +125,7 @@ export function createTransport(config: TransportConfig): Transport {
     }
   }
 
-  async function once(url: string, where: string, signals: Signals): Promise<JsonResponse> {
+  async function once({ method, url, where, body }: Call, signals: Signals): Promise<JsonResponse> {
     // The limiter may have granted this slot just as the caller gave up.
     const early = abortedSignal(signals);
     if (early) throw abortReason(early);
@@ -106,11 +140,15 @@ export function createTransport(config: TransportConfig): Transport {
     }, config.timeoutMs);
 
     try {
+      const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': userAgent, ...config.authHeaders() };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (config.sign) Object.assign(headers, config.sign({ method, url, body }));
       const res = await request(url, {
-        method: 'GET',
+        method: method as Dispatcher.HttpMethod,
         dispatcher,
         signal: controller.signal,
-        headers: { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': userAgent, ...config.authHeaders() },
+        headers,
+        body,
         // The per-attempt timer above is the limit; undici's own idle timers would only duplicate it.
         headersTimeout: 0,
         bodyTimeout: 0,
@@ -126,7 +164,7 @@ export function createTransport(config: TransportConfig): Transport {
         throw statusError({
           provider,
           status: res.statusCode,
-          method: 'GET',
+          method,
           path: url.slice(config.baseUrl.length),
           target: where,
           requestId,
@@ -154,7 +192,7 @@ export function createTransport(config: TransportConfig): Transport {
       }
       const cause = error instanceof BodyError ? (error.cause ?? error) : error;
       const code = error instanceof BodyError ? (codeOf(cause) ?? 'INCOMPLETE_BODY') : codeOf(cause);
-      throw new ConnectionError(provider, redact(`${provider}: GET ${where} failed: ${(error as Error).message}`), {
+      throw new ConnectionError(provider, redact(`${provider}: ${method} ${where} failed: ${(error as Error).message}`), {
         cause: scrubError(cause, redact),
         code,
       });
@@ -164,21 +202,27 @@ export function createTransport(config: TransportConfig): Transport {
     }
   }
 
+  async function send(req: TransportRequest, options: GetOptions = {}): Promise<JsonResponse> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const query = req.query ?? [];
+    // Refused here, before any request: a URL no gateway accepts would only come back 414 or 431.
+    const url = buildUrl(config.baseUrl, req.path, query);
+    const where = redact(describeRequest(config.baseUrl, req.path, query));
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const signals: Signals = [config.signal, options.signal];
+    return withRetry(() => limited({ method, url, where, body }, signals), {
+      maxRetries: config.maxRetries,
+      ...timing,
+      signals,
+      logger,
+      describe: `${provider} ${method} ${req.path}`,
+    });
+  }
+
   return {
     limiter,
-    async getJson(path, query, options = {}) {
-      // Refused here, before any request: a URL no gateway accepts would only come back 414 or 431.
-      const url = buildUrl(config.baseUrl, path, query);
-      const where = redact(describeRequest(config.baseUrl, path, query));
-      const signals: Signals = [config.signal, options.signal];
-      return withRetry(() => limited(url, where, signals), {
-        maxRetries: config.maxRetries,
-        ...timing,
-        signals,
-        logger,
-        describe: `${provider} GET ${path}`,
-      });
-    },
+    send,
+    getJson: (path, query, options) => send({ path, query }, options),
     async close() {
       await ownAgent?.close();
     },

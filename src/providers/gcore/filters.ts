@@ -8,6 +8,9 @@ import { instantSchema } from '../../core/time.js';
  */
 
 const HTTP_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'] as const;
+/** The API's documented cap on `limit`, and the page size a read asks for by default. */
+export const GCORE_MAX_LIMIT = 100;
+
 const DECISIONS = ['blocked', 'monitored', 'allowed', 'passed'] as const;
 const OPTIONAL_ACTIONS = ['captcha', 'challenge'] as const;
 
@@ -66,7 +69,7 @@ export const gcoreRequestsQuerySchema = z
     /** End of the window; absent means "now", pinned when iteration starts. */
     end: instantSchema.nullish(),
     /** Page size, 1..100 (default 100). */
-    limit: z.number().int().min(1).max(100).optional(),
+    limit: z.number().int().min(1).max(GCORE_MAX_LIMIT).optional(),
     /** A field name, `-` prefix for descending. Default `-request_time`. */
     ordering: z.string().regex(orderingPattern, 'must be a field name with an optional "-" prefix, like -request_time').optional(),
     domains: domainIds.optional(),

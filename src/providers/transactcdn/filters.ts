@@ -75,6 +75,9 @@ export const rateLimitingFiltersSchema = filtersSchema(RATE_LIMITING_FILTER_FIEL
 export type WafFilters = z.input<typeof wafFiltersSchema>;
 export type RateLimitingFilters = z.input<typeof rateLimitingFiltersSchema>;
 
+/** The most events a page may hold, and what a read asks for by default (the API's own default is 100). */
+export const MAX_PAGE_SIZE = 1000;
+
 const window = {
   /** Oldest instant, inclusive. At most 30 days ago. Omitted: 24 hours before `end`. */
   start: instantSchema.optional(),
@@ -100,7 +103,7 @@ export const wafEventsQuerySchema = z
     ...window,
     filters: wafFiltersSchema.optional(),
     /** Events per request, 1..1000. Default 1000 (the API's own default is 100). */
-    pageSize: z.number().int().min(1).max(1000).optional(),
+    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
   })
   .superRefine(checkWindow);
 /** What `wafEvents()` takes. */
@@ -111,7 +114,7 @@ export const rateLimitingEventsQuerySchema = z
     ...window,
     filters: rateLimitingFiltersSchema.optional(),
     /** Events per request, 1..1000. Default 1000. */
-    perPage: z.number().int().min(1).max(1000).optional(),
+    perPage: z.number().int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
   })
   .superRefine(checkWindow);
 /** What `rateLimitingEvents()` takes. */

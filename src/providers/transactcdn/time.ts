@@ -2,8 +2,6 @@ import { DAY, SECOND } from '../../core/time.js';
 
 /** Event log data older than this is gone: the API answers 400 to an older `start_time`. */
 export const RETENTION_MS = 30 * DAY;
-/** What the API reports when no window is sent, and what we pin when the caller gives none. */
-export const DEFAULT_WINDOW_MS = DAY;
 
 /** `YYYY-MM-DDThh:mm:ss`, UTC: the only date-time form the API takes (it has no sub-second part). */
 export function formatApiTime(epochSeconds: number): string {
@@ -18,18 +16,6 @@ export function formatApiTime(epochSeconds: number): string {
  */
 export function querySeconds(startMs: number, endMs: number): { startTime: string; endTime: string } {
   return { startTime: formatApiTime(Math.floor(startMs / SECOND)), endTime: formatApiTime(Math.ceil(endMs / SECOND)) };
-}
-
-/**
- * The window a fresh stream reads. An omitted end, or one not yet reached, is pinned to the last whole second
- * already complete (floor(now) − 1 s), so no record can still arrive inside the window while it is paged.
- * An omitted start means the 24 hours before the end.
- */
-export function pinWindow(start: Date | undefined, end: Date | undefined, nowMs: number): { startMs: number; endMs: number } {
-  const pinned = Math.floor(nowMs / SECOND) * SECOND - SECOND;
-  const endMs = end === undefined ? pinned : Math.min(end.getTime(), pinned);
-  const startMs = start === undefined ? endMs - DEFAULT_WINDOW_MS : start.getTime();
-  return { startMs, endMs };
 }
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:[.:](\d{1,9}))?Z$/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PaginationError } from '../../../src/core/errors.js';
-import { EventStream } from '../../../src/core/pager.js';
+import { createEventStream } from '../../../src/core/pager.js';
 import { cursorPages, cursorStart, type CursorPosition, type CursorResponse } from '../../../src/core/strategies/cursor.js';
 
 function memoryCursor(total: number, size: number, break_?: 'repeat' | 'no-cursor' | 'empty-forever') {
@@ -20,7 +20,7 @@ function memoryCursor(total: number, size: number, break_?: 'repeat' | 'no-curso
 }
 
 const stream = (api: ReturnType<typeof memoryCursor>, prefetch = true, resume?: CursorPosition) =>
-  EventStream.of({
+  createEventStream({
     source: 'botbye.requests',
     query: 'q',
     start: cursorStart,

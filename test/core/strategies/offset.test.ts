@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PaginationError } from '../../../src/core/errors.js';
-import { EventStream, readCheckpoint } from '../../../src/core/pager.js';
+import { createEventStream, readCheckpoint } from '../../../src/core/pager.js';
 import { offsetPages, offsetPositionSchema, offsetStart, type OffsetRequest, type OffsetResponse } from '../../../src/core/strategies/offset.js';
 
 interface Rec {
@@ -49,7 +49,7 @@ function dataset(n: number, burstEvery = 7): Rec[] {
 }
 
 function stream(api: ReturnType<typeof memoryApi>, opts: { start: number; end: number; limit: number; maxOffset: number; direction: 'asc' | 'desc'; concurrency: number; resume?: unknown }) {
-  return EventStream.of({
+  return createEventStream({
     source: 'gcore.waap',
     query: 'q',
     start: () => offsetStart(opts.start, opts.end),

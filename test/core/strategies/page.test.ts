@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventStream } from '../../../src/core/pager.js';
+import { createEventStream } from '../../../src/core/pager.js';
 import { pagePages, pageStart, type PagePosition, type PageRequest } from '../../../src/core/strategies/page.js';
 
 function memoryPages(total: number, size: number, jitterMs = 0) {
@@ -21,7 +21,7 @@ function memoryPages(total: number, size: number, jitterMs = 0) {
 }
 
 const stream = (api: ReturnType<typeof memoryPages>, concurrency: number, resume?: PagePosition) =>
-  EventStream.of({
+  createEventStream({
     source: 'transactcdn.waf',
     query: 'q',
     start: () => pageStart(0, 1),

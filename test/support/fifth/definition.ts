@@ -2,19 +2,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { createProviderClient } from '../../../src/core/client.js';
 import { defineProvider, defineSource } from '../../../src/core/definition.js';
 import type { EventOf } from '../../../src/core/event.js';
-import { clientOptionsSchema, parseClientOptions, resolveClientOptions } from '../../../src/core/options.js';
-import { EventStream, fingerprint, readCheckpoint, type Checkpoint } from '../../../src/core/pager.js';
-import { cursorPages, cursorPositionSchema, cursorStart } from '../../../src/core/strategies/cursor.js';
-import { createTransport } from '../../../src/core/transport.js';
-import { parseInput, parseRecords, parseResponse } from '../../../src/core/validate.js';
-import type { StreamOptions } from '../../../src/core/options.js';
-import type { InvalidRecord } from '../../../src/core/pager.js';
+import { clientOptionsSchema, type StreamOptions } from '../../../src/core/options.js';
+import type { Checkpoint, EventStream } from '../../../src/core/pager.js';
 
 export const acmeHitSchema = z.object({ hit_id: z.string(), at: z.number().int(), ip: z.string(), blocked: z.boolean() });
 export type AcmeHit = z.infer<typeof acmeHitSchema>;
-const acmePageSchema = z.object({ hits: z.array(z.unknown()), next: z.string().nullable() });
 export const acmeFiltersSchema = z.strictObject({ pageSize: z.number().int().min(1).max(50).default(7) });
 const acmeOptionsSchema = z.strictObject({ ...clientOptionsSchema.shape, key: z.string().min(1) });
 
@@ -38,54 +33,41 @@ export function normalizeAcmeHit(raw: AcmeHit): AcmeEvent {
 
 export const acmeDefinition = defineProvider({
   name: 'acme',
+  label: 'acme',
+  baseUrl: 'https://api.acme.test',
   options: acmeOptionsSchema,
   auth: 'X-Acme-Key: <key>',
+  credentials: ({ key }) => ({ headers: () => ({ 'x-acme-key': key }), secrets: [key] }),
   sources: [
     defineSource({
       id: 'acme.hits',
       path: '/hits',
       paging: 'cursor',
+      what: 'acme hits query',
       filters: acmeFiltersSchema,
       record: acmeHitSchema,
+      envelope: z.object({ hits: z.array(z.unknown()), next: z.string().nullable() }),
+      at: 'hits',
+      pageSize: { field: 'pageSize', max: 50 },
+      rules: {},
       idOf: (raw: AcmeHit) => raw.hit_id,
       timeOf: (raw: AcmeHit) => raw.at,
       normalize: normalizeAcmeHit,
+      records: (page) => page.hits,
+      tells: (page) => ({ endCursor: page.next, hasNextPage: page.next !== null }),
+      request: () => ({ after, size }) => ({ query: [['size', String(size)], ...(after ? [['after', after] as const] : [])] }),
     }),
   ],
 });
 
 const [hits] = acmeDefinition.sources;
 
-/** The acme client, built only from core pieces and the definition above. */
+/** The acme client: the definition above through the same factory as the built-in providers. */
 export function createAcmeClient(options: z.input<typeof acmeOptionsSchema>) {
-  const { key, ...rest } = parseClientOptions(acmeOptionsSchema, options, 'acme client options');
-  const resolved = resolveClientOptions(rest, 'https://api.acme.test', 'acme client options');
-  const transport = createTransport({ ...resolved, provider: acmeDefinition.name, authHeaders: () => ({ 'x-acme-key': key }), secrets: () => [key] });
+  const client = createProviderClient(acmeDefinition, options);
   return {
-    hits(query: z.input<typeof acmeFiltersSchema> = {}, streamOptions: StreamOptions<Checkpoint> = {}): EventStream<AcmeEvent> {
-      const filters = parseInput(acmeFiltersSchema, query, 'acme hits query');
-      const queryKey = fingerprint(filters);
-      return EventStream.of({
-        source: hits.id,
-        query: queryKey,
-        start: cursorStart,
-        resume: readCheckpoint(streamOptions.resume, hits.id, queryKey, cursorPositionSchema),
-        open: cursorPages<AcmeHit>({
-          prefetch: resolved.concurrency > 1,
-          idOf: hits.idOf,
-          async fetch({ after, signal }) {
-            const query: Array<[string, string]> = [['size', String(filters.pageSize)], ...(after ? [['after', after] as [string, string]] : [])];
-            const { body } = await transport.getJson(hits.path, query, { signal });
-            const page = parseResponse(acmePageSchema, body, acmeDefinition.name, hits.path);
-            const items = parseRecords(acmeHitSchema, page.hits, acmeDefinition.name, hits.path, 'hits') as Array<AcmeHit | InvalidRecord>;
-            return { items, endCursor: page.next, hasNextPage: page.next !== null, raw: body };
-          },
-        }),
-        normalize: hits.normalize,
-        signals: [resolved.signal, streamOptions.signal],
-      });
-    },
-    close: () => transport.close(),
+    hits: (query: z.input<typeof acmeFiltersSchema> = {}, streamOptions?: StreamOptions<Checkpoint>): EventStream<AcmeEvent> => client.list(hits, query, streamOptions),
+    close: () => client.close(),
   };
 }
 
