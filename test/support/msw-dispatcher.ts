@@ -42,7 +42,9 @@ export class MswDispatcher extends Dispatcher {
       const given = options.headers as Record<string, string> | string[] | undefined;
       if (Array.isArray(given)) for (let i = 0; i < given.length; i += 2) headers.append(given[i]!, given[i + 1]!);
       else if (given) for (const [k, v] of Object.entries(given)) if (v !== undefined) headers.set(k, String(v));
-      const request = new Request(url, { method: options.method, headers });
+      // A request body (a POST's JSON) reaches the handlers as it would over a socket.
+      const body = typeof options.body === 'string' || options.body instanceof Uint8Array ? options.body : undefined;
+      const request = new Request(url, { method: options.method, headers, body });
       this.requests.push(request.clone());
       const response = await getResponse(this.#handlers, request);
       if (aborted) return fail(aborted);
