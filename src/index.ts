@@ -2,27 +2,44 @@
  * wafstream: WAF and bot-protection events from several providers as one typed, resumable stream.
  * This file is the whole public surface.
  */
+// Gcore WAAP: request analytics, paged by offset/limit.
 export { createGcoreClient } from './providers/gcore/client.js';
-export type { GcoreClient, GcoreClientOptions, GcoreFollowFilters } from './providers/gcore/client.js';
+export type { GcoreClient, GcoreClientOptions, GcoreFollowQuery, GcoreFollowFilters } from './providers/gcore/client.js';
 export type { GcoreRequestsQuery } from './providers/gcore/filters.js';
 export type { GcoreEvent } from './providers/gcore/normalize.js';
 export type { GcoreRecord } from './providers/gcore/response.js';
 
+// TransactCDN: the WAF and rate-limiting event logs, paged by page number.
 export { createTransactCdnClient } from './providers/transactcdn/client.js';
 export type {
   TransactCdnClient,
   TransactCdnClientOptions,
-  WafEventsQuery,
-  RateLimitingEventsQuery,
+  TransactCdnWafEventsQuery,
+  TransactCdnRateLimitingEventsQuery,
+  TransactCdnWafFollowQuery,
+  TransactCdnRateLimitingFollowQuery,
   TransactCdnWafEvent,
   TransactCdnRateLimitingEvent,
   TransactCdnWafRecord,
   TransactCdnRateLimitingRecord,
+  WafEventsQuery,
+  RateLimitingEventsQuery,
 } from './providers/transactcdn/client.js';
-export type { WafFilters, RateLimitingFilters, WafFilterField, RateLimitingFilterField } from './providers/transactcdn/filters.js';
+export type {
+  TransactCdnWafFilters,
+  TransactCdnRateLimitingFilters,
+  TransactCdnWafFilterField,
+  TransactCdnRateLimitingFilterField,
+  WafFilters,
+  RateLimitingFilters,
+  WafFilterField,
+  RateLimitingFilterField,
+} from './providers/transactcdn/filters.js';
 
+// BotBye: a project's request records, paged by cursors, filtered with a typed `where` builder.
 export { createBotByeClient } from './providers/botbye/client.js';
-export type { BotByeClient, BotByeClientOptions, BotByeRequestsQuery, BotByeFollowQuery, BotByeEvent } from './providers/botbye/client.js';
+export type { BotByeClient, BotByeClientOptions, BotByeEvent } from './providers/botbye/client.js';
+export type { BotByeRequestsQuery, BotByeFollowQuery } from './providers/botbye/filters.js';
 export type {
   WhereBuilder as BotByeWhereBuilder,
   WhereNode as BotByeWhereNode,
@@ -31,8 +48,9 @@ export type {
 } from './providers/botbye/where.js';
 export { parseBotByeHeaders } from './providers/botbye/normalize.js';
 export type { BotByeAction } from './providers/botbye/normalize.js';
-export type { BotByeRequest } from './providers/botbye/response.js';
+export type { BotByeRecord, BotByeRequest } from './providers/botbye/response.js';
 
+// Every provider: one event type, streams, merging, following, checkpoints.
 export type { SecurityEvent } from './events.js';
 export { mergeEvents } from './core/merge.js';
 export type { MergedEvents, MergedCheckpoint } from './core/merge.js';
@@ -41,6 +59,7 @@ export type { FollowOptions, FollowStats, FollowPage, FollowClock } from './core
 export type { FollowCheckpoint } from './core/follow-checkpoint.js';
 export { memoryCheckpointStore, fileCheckpointStore } from './core/checkpoint-store.js';
 export type { CheckpointStore } from './core/checkpoint-store.js';
+// The class, for its type and `instanceof`; streams come only from the clients' list methods.
 export { EventStream } from './core/pager.js';
 export type { Checkpoint, EventPage, StreamStats, OnInvalidRecord, InvalidRecordInfo } from './core/pager.js';
 export type { ClientOptions, Logger, StreamOptions } from './core/options.js';
@@ -57,6 +76,7 @@ export { toEcs } from './formats/ecs.js';
 /** The ECS document `toEcs` returns. */
 export type { EcsDocument } from './formats/ecs.js';
 
+// Errors: one class per failure, each with a type guard that also works across copies of the package.
 export {
   WafstreamError,
   FilterValidationError,

@@ -5,7 +5,7 @@ import type { Query } from '../../core/url.js';
 import { pathSegmentSchema, secureOrigin, SECURE_ORIGIN_MESSAGE } from '../../core/url.js';
 import { BOTBYE_MAX_LIMIT, botByeRequestsQuerySchema } from './filters.js';
 import { normalizeBotByeRequest } from './normalize.js';
-import { botByePageSchema, botByeRequestSchema, parseBotByeTime, type BotByeRequest } from './response.js';
+import { botByePageSchema, botByeRequestSchema, parseBotByeTime, type BotByeRecord } from './response.js';
 import { toWireWhere } from './where.js';
 
 // Strict, so a misspelt option is refused by name instead of silently ignored.
@@ -51,8 +51,8 @@ export const botByeDefinition = defineProvider({
       pageSize: { field: 'limit', max: BOTBYE_MAX_LIMIT },
       rules: { after: (query) => query.after },
       follow: { order: 'asc' },
-      idOf: (record: BotByeRequest) => record.id,
-      timeOf: (record: BotByeRequest) => parseBotByeTime(record.createdAt).getTime(),
+      idOf: (record: BotByeRecord) => record.id,
+      timeOf: (record: BotByeRecord) => parseBotByeTime(record.createdAt).getTime(),
       normalize: normalizeBotByeRequest,
       params: (query, options: Options) => ({ account_id: options.accountId, project_id: query.projectId }),
       // Checkpoints are bound to the account as well: a project id alone could name another account's project.

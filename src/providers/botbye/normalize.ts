@@ -1,9 +1,9 @@
 import type { Disposition, EventOf, Rule } from '../../core/event.js';
 import { alpha3ToAlpha2 } from './countries.js';
-import { parseBotByeTime, type BotByeRequest } from './response.js';
+import { parseBotByeTime, type BotByeRecord } from './response.js';
 
 /** A normalized BotBye request; `raw` is the record exactly as received. */
-export type BotByeEvent = EventOf<'botbye', 'botbye.requests', BotByeRequest>;
+export type BotByeEvent = EventOf<'botbye', 'botbye.requests', BotByeRecord>;
 
 /**
  * `providerAction` for BotBye, which has no action field of its own: the word says which field decided.
@@ -14,7 +14,7 @@ export type BotByeEvent = EventOf<'botbye', 'botbye.requests', BotByeRequest>;
 export type BotByeAction = 'banned_by_rule' | 'declined' | 'passed';
 
 /** Maps one BotBye request record to the normalized record. Never throws on odd values. */
-export function normalizeBotByeRequest(raw: BotByeRequest): BotByeEvent {
+export function normalizeBotByeRequest(raw: BotByeRecord): BotByeEvent {
   const action = actionOf(raw);
   // The record's own fields win; the parsed `headers` only fill what the record left empty.
   const headers = present(raw.userAgent) && present(raw.referer) && present(raw.host) ? undefined : parseBotByeHeaders(raw.headers);
@@ -54,7 +54,7 @@ export function normalizeBotByeRequest(raw: BotByeRequest): BotByeEvent {
 
 const DISPOSITION: Record<BotByeAction, Disposition> = { banned_by_rule: 'blocked', declined: 'blocked', passed: 'allowed' };
 
-function actionOf(raw: BotByeRequest): BotByeAction {
+function actionOf(raw: BotByeRecord): BotByeAction {
   if (raw.isBanByRule === true) return 'banned_by_rule';
   if (present(raw.failedMessage)) return 'declined';
   return 'passed';
@@ -64,7 +64,7 @@ function actionOf(raw: BotByeRequest): BotByeAction {
  * One rule per failed check (`failedChecks` is comma-separated), its id the check's name. The request's
  * `failedMessage` is attached only when a single check failed, since it cannot be split among several.
  */
-function rulesOf(raw: BotByeRequest): Rule[] {
+function rulesOf(raw: BotByeRecord): Rule[] {
   if (!present(raw.failedChecks)) return [];
   const checks = raw.failedChecks.split(',').map((check) => check.trim()).filter(Boolean);
   const message = checks.length === 1 ? nonEmpty(raw.failedMessage) : undefined;

@@ -42,7 +42,9 @@ export const botByeRequestSchema = z.object({
   isBanByRule: z.boolean().nullish(),
 });
 /** One BotBye request record, exactly as the API sent it. */
-export type BotByeRequest = z.infer<typeof botByeRequestSchema> & ExtraFields;
+export type BotByeRecord = z.infer<typeof botByeRequestSchema> & ExtraFields;
+/** @deprecated Use `BotByeRecord`. */
+export type BotByeRequest = BotByeRecord;
 
 export const botByePageSchema = z.object({
   edges: z.array(z.object({ cursor: z.string().nullish(), node: botByeRequestSchema })),

@@ -29,13 +29,15 @@ export interface GcoreClient {
    * @example
    * for await (const e of waap.follow({ decision: ['blocked'] }, { store: fileCheckpointStore('gcore.json') })) await ship(e);
    */
-  follow(filters?: GcoreFollowFilters, options?: FollowOptions): FollowStream<GcoreEvent>;
+  follow(filters?: GcoreFollowQuery, options?: FollowOptions): FollowStream<GcoreEvent>;
   /** Closes the client's keep-alive connections. */
   close(): Promise<void>;
 }
 
 /** What `follow` takes: the `requests` filters without the window and the order. */
-export type GcoreFollowFilters = Omit<GcoreRequestsQuery, 'start' | 'end' | 'ordering'>;
+export type GcoreFollowQuery = Omit<GcoreRequestsQuery, 'start' | 'end' | 'ordering'>;
+/** @deprecated Use `GcoreFollowQuery`. */
+export type GcoreFollowFilters = GcoreFollowQuery;
 
 const [waap] = gcoreDefinition.sources;
 

@@ -160,12 +160,3 @@ export function gcoreQueryBuilder(filters: GcoreRequestsFilters): GcoreQueryBuil
     ['limit', String(page.limit)],
   ];
 }
-
-/** One request's query tuples; `gcoreQueryBuilder` is the same without redoing the filter part per page. */
-export function toGcoreQuery(
-  filters: GcoreRequestsFilters,
-  window: { startMs: number; endMs: number },
-  page: { offset: number; limit: number },
-): GcoreQueryTuples {
-  return gcoreQueryBuilder(filters)(window, page);
-}

@@ -33,7 +33,10 @@ export const WAF_FILTER_FIELDS = [
   'URL',
   'User Agent',
 ] as const;
-export type WafFilterField = (typeof WAF_FILTER_FIELDS)[number];
+/** A field a WAF event log query can filter on. */
+export type TransactCdnWafFilterField = (typeof WAF_FILTER_FIELDS)[number];
+/** @deprecated Use `TransactCdnWafFilterField`. */
+export type WafFilterField = TransactCdnWafFilterField;
 
 /** The string fields of the rate-limiting doc's event table. */
 export const RATE_LIMITING_FILTER_FIELDS = [
@@ -50,7 +53,10 @@ export const RATE_LIMITING_FILTER_FIELDS = [
   'URL',
   'User Agent',
 ] as const;
-export type RateLimitingFilterField = (typeof RATE_LIMITING_FILTER_FIELDS)[number];
+/** A field a rate-limiting event log query can filter on. */
+export type TransactCdnRateLimitingFilterField = (typeof RATE_LIMITING_FILTER_FIELDS)[number];
+/** @deprecated Use `TransactCdnRateLimitingFilterField`. */
+export type RateLimitingFilterField = TransactCdnRateLimitingFilterField;
 
 // Control characters cannot be meant, and some proxies mangle them; refusing them keeps the filter JSON plain.
 const filterValue = z.string().min(1, 'must not be empty').regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
@@ -72,8 +78,14 @@ function filtersSchema<const F extends readonly string[]>(fields: F) {
 
 export const wafFiltersSchema = filtersSchema(WAF_FILTER_FIELDS);
 export const rateLimitingFiltersSchema = filtersSchema(RATE_LIMITING_FILTER_FIELDS);
-export type WafFilters = z.input<typeof wafFiltersSchema>;
-export type RateLimitingFilters = z.input<typeof rateLimitingFiltersSchema>;
+/** The WAF log's `filters`: field → one value or several (any matches). */
+export type TransactCdnWafFilters = z.input<typeof wafFiltersSchema>;
+/** The rate-limiting log's `filters`: field → one value or several (any matches). */
+export type TransactCdnRateLimitingFilters = z.input<typeof rateLimitingFiltersSchema>;
+/** @deprecated Use `TransactCdnWafFilters`. */
+export type WafFilters = TransactCdnWafFilters;
+/** @deprecated Use `TransactCdnRateLimitingFilters`. */
+export type RateLimitingFilters = TransactCdnRateLimitingFilters;
 
 /** The most events a page may hold, and what a read asks for by default (the API's own default is 100). */
 export const MAX_PAGE_SIZE = 1000;
@@ -107,7 +119,11 @@ export const wafEventsQuerySchema = z
   })
   .superRefine(checkWindow);
 /** What `wafEvents()` takes. */
-export type WafEventsQuery = z.input<typeof wafEventsQuerySchema>;
+export type TransactCdnWafEventsQuery = z.input<typeof wafEventsQuerySchema>;
+/** @deprecated Use `TransactCdnWafEventsQuery`. */
+export type WafEventsQuery = TransactCdnWafEventsQuery;
+/** What `followWafEvents()` takes: the `wafEvents` query without the window, which the follow owns. */
+export type TransactCdnWafFollowQuery = Omit<TransactCdnWafEventsQuery, 'start' | 'end'>;
 
 export const rateLimitingEventsQuerySchema = z
   .strictObject({
@@ -118,7 +134,11 @@ export const rateLimitingEventsQuerySchema = z
   })
   .superRefine(checkWindow);
 /** What `rateLimitingEvents()` takes. */
-export type RateLimitingEventsQuery = z.input<typeof rateLimitingEventsQuerySchema>;
+export type TransactCdnRateLimitingEventsQuery = z.input<typeof rateLimitingEventsQuerySchema>;
+/** @deprecated Use `TransactCdnRateLimitingEventsQuery`. */
+export type RateLimitingEventsQuery = TransactCdnRateLimitingEventsQuery;
+/** What `followRateLimitingEvents()` takes: the `rateLimitingEvents` query without the window. */
+export type TransactCdnRateLimitingFollowQuery = Omit<TransactCdnRateLimitingEventsQuery, 'start' | 'end'>;
 
 /** The `filters` query value: the doc's JSON, or nothing when no field is set. */
 export function serializeFilters(filters: Record<string, string | string[] | undefined> | undefined): string | undefined {

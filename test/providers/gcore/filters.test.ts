@@ -6,7 +6,6 @@ import {
   gcoreQueryBuilder,
   retentionWarning,
   gcoreRequestsQuerySchema,
-  toGcoreQuery,
   type GcoreRequestsQuery,
 } from '../../../src/providers/gcore/filters.js';
 
@@ -244,7 +243,7 @@ describe('query building', () => {
       exclude_path: ['/a', '/b/*'],
       limit: 25,
     });
-    const tuples = toGcoreQuery(filters, window, page);
+    const tuples = gcoreQueryBuilder(filters)(window, page);
     expect(tuples).toEqual([
       ['ips', '1.2.3.4'],
       ['ips', '::1'],
@@ -266,7 +265,7 @@ describe('query building', () => {
   });
 
   it('takes the window and page from its arguments, never from the filters', () => {
-    const tuples = toGcoreQuery(parse({ start: START, end: '2026-12-01T00:00:00Z', limit: 7 }), window, page);
+    const tuples = gcoreQueryBuilder(parse({ start: START, end: '2026-12-01T00:00:00Z', limit: 7 }))(window, page);
     const params = new URLSearchParams(tuples);
     expect(params.getAll('start')).toEqual([new Date(window.startMs).toISOString()]);
     expect(params.getAll('end')).toEqual([new Date(window.endMs).toISOString()]);
@@ -275,8 +274,8 @@ describe('query building', () => {
   });
 
   it('defaults ordering to -request_time and keeps a given one', () => {
-    expect(new URLSearchParams(toGcoreQuery(parse({ start: START }), window, page)).getAll('ordering')).toEqual(['-request_time']);
-    const given = toGcoreQuery(parse({ start: START, ordering: 'request_time' }), window, page);
+    expect(new URLSearchParams(gcoreQueryBuilder(parse({ start: START }))(window, page)).getAll('ordering')).toEqual(['-request_time']);
+    const given = gcoreQueryBuilder(parse({ start: START, ordering: 'request_time' }))(window, page);
     expect(new URLSearchParams(given).getAll('ordering')).toEqual(['request_time']);
   });
 
