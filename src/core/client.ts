@@ -4,7 +4,7 @@ import type { AnySource, EventOfSource, ProviderDefinition, SourceRequest } from
 import { PaginationError } from './errors.js';
 import { followStream, type FollowOptions, type FollowStream } from './follow.js';
 import { clientOptionsSchema, invalidRecordPolicy, parseClientOptions, resolveClientOptions, type ResolvedClientOptions, type StreamOptions } from './options.js';
-import { createEventStream, fingerprint, readCheckpoint, type Checkpoint, type EventStream } from './pager.js';
+import { createEventStream, fingerprint, readCheckpoint, type Checkpoint, type EventStream, type OpenPages } from './pager.js';
 import { cursorPages, cursorPositionSchema, cursorStart } from './strategies/cursor.js';
 import { offsetPages, offsetPositionSchema, offsetStart } from './strategies/offset.js';
 import { pagePages, pagePositionSchema, pageStart } from './strategies/page.js';
@@ -68,13 +68,20 @@ export function createProviderClient<D extends BuildableDefinition>(definition: 
     // The page size the caller asked for, else the cap: one rule for every source that declares one.
     const asked = (filters as Record<string, unknown>)[s.pageSize.field];
     const size = typeof asked === 'number' ? asked : s.pageSize.max;
-    const common = {
-      source: s.id,
-      query: key,
-      // `s` is `source` seen as any source: its events are still the ones `S` declares.
-      normalize: s.normalize as (raw: unknown) => EventOfSource<S>,
-      signals: [resolved.signal, streamOptions.signal],
-    };
+    /** The stream over a strategy; the caller's checkpoint and `onInvalidRecord` are checked now, before any request. */
+    function stream<Pos>(positionSchema: z.ZodType<Pos>, start: () => Pos, open: OpenPages<unknown, Pos>): EventStream<EventOfSource<S>> {
+      return createEventStream({
+        source: s.id,
+        query: key,
+        resume: readCheckpoint(streamOptions.resume, s.id, key, positionSchema),
+        onInvalidRecord: invalidRecordPolicy(streamOptions.onInvalidRecord, resolved.onInvalidRecord),
+        start,
+        open,
+        // `s` is `source` seen as any source: its events are still the ones `S` declares.
+        normalize: s.normalize as (raw: unknown) => EventOfSource<S>,
+        signals: [resolved.signal, streamOptions.signal],
+      });
+    }
 
     /** One page: the request the source builds, the envelope validated, each record checked on its own. */
     async function fetchPage(request: SourceRequest, signal: AbortSignal): Promise<{ items: unknown[]; body: unknown; raw: unknown }> {
@@ -83,41 +90,33 @@ export function createProviderClient<D extends BuildableDefinition>(definition: 
       return { items: parseRecords(s.record, s.records(body), provider, path, s.at), body, raw: response.body };
     }
 
-    const concurrency = resolved.concurrency;
+    const { concurrency } = resolved;
     const stallBackoffMs = resolved.retryDelay.baseMs;
+    /** What the windowed strategies (offset, page) take alike. */
+    const windowed = { concurrency, timeOf: s.timeOf, idOf: s.idOf, stallBackoffMs };
     switch (s.paging) {
       case 'offset': {
         const { rules } = s;
         const build = s.request(filters, options);
-        const resume = readCheckpoint(streamOptions.resume, s.id, key, offsetPositionSchema);
-        const onInvalidRecord = invalidRecordPolicy(streamOptions.onInvalidRecord, resolved.onInvalidRecord);
         const open = offsetPages<unknown>({
           limit: size,
           maxOffset: rules.maxOffset,
           direction: rules.direction?.(filters) ?? 'desc',
-          concurrency,
-          timeOf: s.timeOf,
-          idOf: s.idOf,
-          stallBackoffMs,
+          ...windowed,
           async fetch({ signal, ...ask }) {
             const { items, body, raw } = await fetchPage(build(ask), signal);
             return { items, total: s.tells(body).total, raw };
           },
         });
-        return createEventStream({ ...common, onInvalidRecord, resume, open, start: () => offsetStart(...pinned(filters, rules.window)) });
+        return stream(offsetPositionSchema, () => offsetStart(...pinned(filters, rules.window)), open);
       }
       case 'page': {
         const { rules } = s;
         const build = s.request(filters, options);
-        const resume = readCheckpoint(streamOptions.resume, s.id, key, pagePositionSchema);
-        const onInvalidRecord = invalidRecordPolicy(streamOptions.onInvalidRecord, resolved.onInvalidRecord);
         // The API may speak a coarser time than the caller (whole seconds): the strategy trims each page to the exact window.
         const open = pagePages<unknown>({
-          concurrency,
+          ...windowed,
           size,
-          timeOf: s.timeOf,
-          idOf: s.idOf,
-          stallBackoffMs,
           async fetch({ signal, ...ask }) {
             const { items, body, raw } = await fetchPage(build(ask), signal);
             const tells = s.tells(body);
@@ -128,14 +127,12 @@ export function createProviderClient<D extends BuildableDefinition>(definition: 
             return { items, pageCount: tells.pageCount, raw };
           },
         });
-        return createEventStream({ ...common, onInvalidRecord, resume, open, start: () => pageStart(...pinned(filters, rules.window)) });
+        return stream(pagePositionSchema, () => pageStart(...pinned(filters, rules.window)), open);
       }
       case 'cursor': {
         const { rules } = s;
         const build = s.request(filters, options);
         const after = rules.after?.(filters) ?? null;
-        const resume = readCheckpoint(streamOptions.resume, s.id, key, cursorPositionSchema);
-        const onInvalidRecord = invalidRecordPolicy(streamOptions.onInvalidRecord, resolved.onInvalidRecord);
         const open = cursorPages<unknown>({
           // Cursor pages cannot be fetched in parallel; `concurrency: 1` means strictly one request at a time.
           prefetch: concurrency > 1,
@@ -146,7 +143,7 @@ export function createProviderClient<D extends BuildableDefinition>(definition: 
             return { items, ...s.tells(body), raw };
           },
         });
-        return createEventStream({ ...common, onInvalidRecord, resume, open, start: () => ({ ...cursorStart(), after }) });
+        return stream(cursorPositionSchema, () => ({ ...cursorStart(), after }), open);
       }
     }
   }
