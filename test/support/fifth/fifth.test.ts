@@ -35,6 +35,30 @@ describe('a fifth provider defined only in test/support', () => {
     expect(seen).toEqual(acme.hits.map((hit) => hit.hit_id));
   });
 
+  it('pages a second source with signed POST requests whose JSON body carries the filters and cursor', async () => {
+    const before = acme.bodies.length;
+    const blocked = acme.hits.filter((hit) => hit.blocked).map((hit) => hit.hit_id);
+    for (const concurrency of [1, 4]) {
+      const events = await client(concurrency).search({ blocked: true, first: 4 }).toArray();
+      expect(events.map((event) => event.id)).toEqual(blocked);
+      expect(events.every((event) => event.source === 'acme.search' && event.disposition === 'blocked')).toBe(true);
+    }
+    const pages = Math.ceil(blocked.length / 4);
+    expect(acme.bodies.slice(before, before + pages)).toEqual(Array.from({ length: pages }, (_, i) => ({ blocked: true, first: 4, ...(i ? { after: String(i * 4) } : { after: null }) })));
+  });
+
+  it('resumes the POST-paged source from its own checkpoint', async () => {
+    const first = client().search({ first: 6 });
+    const seen: string[] = [];
+    for await (const event of first) {
+      seen.push(event.id);
+      if (seen.length === 9) break;
+    }
+    expect(first.checkpoint().source).toBe('acme.search');
+    for await (const event of client().search({ first: 6 }, { resume: first.checkpoint() })) seen.push(event.id);
+    expect(seen).toEqual(acme.hits.map((hit) => hit.hit_id));
+  });
+
   it('rejects a checkpoint of another query before any request', () => {
     const checkpoint = client().hits({ pageSize: 7 }).checkpoint();
     const before = acme.requests.length;
