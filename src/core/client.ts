@@ -47,6 +47,7 @@ export interface ProviderClient<D extends BuildableDefinition> {
 export function createProviderClient<D extends BuildableDefinition>(definition: D, input: unknown): ProviderClient<D> {
   const what = `${definition.label} client options`;
   const options = parseClientOptions(definition.options, input, what) as z.output<D['options']>;
+  // A definition without a default origin requires `baseUrl` in its options schema, so one of the two is set.
   const resolved = resolveClientOptions(options, definition.baseUrl ?? options.baseUrl ?? '', what);
   // The credential lives only in these closures: nothing on a returned client can print it.
   const credentials = definition.credentials(options);

@@ -16,6 +16,7 @@ export type { BotByeEvent } from './normalize.js';
 /** What `createBotByeClient` takes: the API key, the account and the origin, plus the options every client takes. */
 export type BotByeClientOptions = z.input<typeof botByeClientOptionsSchema>;
 
+/** A BotBye client: a project's request records as a stream, or followed as they arrive. */
 export interface BotByeClient {
   /** Request records of one project, page by page through BotBye's cursors. */
   requests(query: BotByeRequestsQuery, options?: StreamOptions<Checkpoint>): EventStream<BotByeEvent>;

@@ -12,6 +12,7 @@ export { gcoreClientOptionsSchema, MAX_OFFSET } from './definition.js';
 /** What `createGcoreClient` takes: the API key plus the options every client takes. */
 export type GcoreClientOptions = z.input<typeof gcoreClientOptionsSchema>;
 
+/** A Gcore WAAP client: its request analytics as a stream, or followed as they arrive. */
 export interface GcoreClient {
   /**
    * Request analytics (`GET /waap/v1/analytics/requests`), newest first unless `ordering` says otherwise.
