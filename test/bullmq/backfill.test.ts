@@ -34,23 +34,38 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function startWorker(hangAfter: number): { child: ChildProcess; ready: Promise<void>; hung: Promise<{ shard: string; first: string; size: number }> } {
+interface WorkerMessage {
+  ready?: boolean;
+  hung?: boolean;
+  stalling?: boolean;
+  woke?: boolean;
+  failed?: string;
+  stage?: string;
+  shard: string;
+  first: string;
+  size: number;
+}
+
+function startWorker(options: { hangAfter?: number; stallAfter?: number; stallMs?: number; queue?: string; sinkPrefix?: string } = {}) {
   const config = {
     redisPort: server.port,
     queue: QUEUE,
     lockMs: 2000,
     stalledMs: 1000,
-    hangAfter,
+    ...options,
     tenants: { acme: { gcore: sim.credentials.gcore, transactcdn: sim.credentials.transactcdn } },
   };
   const child = fork(workerScript, { env: { ...process.env, WORKER_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.push(child);
+  const messages: WorkerMessage[] = [];
+  child.on('message', (m: WorkerMessage) => messages.push(m));
+  const first = (what: keyof WorkerMessage) =>
+    new Promise<WorkerMessage>((resolve) => child.on('message', (m: WorkerMessage) => m[what] !== undefined && resolve(m)));
   const ready = new Promise<void>((resolve, reject) => {
-    child.on('message', (m: { ready?: boolean }) => m.ready && resolve());
+    child.on('message', (m: WorkerMessage) => m.ready && resolve());
     child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
   });
-  const hung = new Promise<{ shard: string; first: string; size: number }>((resolve) => child.on('message', (m: { hung?: boolean; shard: string; first: string; size: number }) => m.hung && resolve(m)));
-  return { child, ready, hung };
+  return { child, ready, messages, hung: first('hung'), stalling: first('stalling'), woke: first('woke') };
 }
 
 async function waitFor(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
@@ -93,11 +108,11 @@ describe('a sharded backfill by worker processes, one killed with SIGKILL mid-sh
     for (const job of await queue.getJobs(['waiting'])) expect(JSON.stringify(job.data)).not.toMatch(new RegExp(`${sim.credentials.gcore.apiKey}|${sim.credentials.transactcdn.token}`));
 
     // The victim starts alone, so it surely takes a shard, and hangs after its 3rd page was stored by the sink.
-    const victim = startWorker(3);
+    const victim = startWorker({ hangAfter: 3 });
     await victim.ready;
     const hung = await victim.hung;
     victim.child.kill('SIGKILL');
-    const others = [startWorker(0), startWorker(0)];
+    const others = [startWorker(), startWorker()];
     await Promise.all(others.map((w) => w.ready));
     await waitFor(async () => (await queue.getJobCounts('completed')).completed === 8, 40_000, 'all 8 shards to complete');
 
@@ -127,5 +142,44 @@ describe('a sharded backfill by worker processes, one killed with SIGKILL mid-sh
   it('refuses a tenant name that is not a plain name, and an empty window, before enqueueing', async () => {
     await expect(planBackfill(queue, { tenant: 'Bearer abc:def', source: 'gcore.waap', start: 1_764_000_000_000, end: 1_764_000_100_000, shards: 2 })).rejects.toSatisfy(isFilterValidationError);
     await expect(planBackfill(queue, { tenant: 'acme', source: 'gcore.waap', start: 1_764_000_100_000, end: 1_764_000_000_000, shards: 2 })).rejects.toSatisfy(isFilterValidationError);
+  });
+});
+
+describe('a backfill worker that stalls past its lock and comes back', () => {
+  it('stops handing pages over and saving checkpoints; the shard is finished by another, one page handed twice, none lost', { timeout: 40_000 }, async () => {
+    const name = 'backfill-stall';
+    const stallQueue = new Queue(name, { connection: { host: server.host, port: server.port } });
+    try {
+      const now = Date.now();
+      const start = Math.floor((now - 25 * 3_600_000) / 1000) * 1000;
+      const end = Math.floor(now / 1000) * 1000 + 1000;
+      // One shard of 200 pages: plenty left to hand over when the stalled worker comes back.
+      const [shard] = await planBackfill(stallQueue, { tenant: 'acme', source: 'gcore.waap', start, end, shards: 1 });
+      const common = { queue: name, sinkPrefix: 'stall', lockMs: 1000, stalledMs: 500 };
+      // Blocked 5 s, far past its 1 s lock: BullMQ's stalled check hands the shard to the other worker meanwhile.
+      const stalled = startWorker({ ...common, stallAfter: 3, stallMs: 5000 });
+      await stalled.ready;
+      const page = await stalled.stalling;
+      const other = startWorker(common);
+      await other.ready;
+      await stalled.woke;
+      await waitFor(async () => (await stallQueue.getJobCounts('completed')).completed === 1, 30_000, 'the shard to complete');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      // The stalled worker handed its 3 pages and no more; the other resumed after page 2 and handed page 3 again.
+      const calls = await redis.hgetall('stall:calls');
+      expect(Number(calls[String(stalled.child.pid)])).toBe(3);
+      // It stopped at its lock check before saving the checkpoint of the page it stalled in.
+      expect(stalled.messages.filter((m) => m.failed)).toEqual([{ failed: 'ShardLockLostError', stage: 'save' }]);
+      const deliveries = await redis.hgetall('stall:deliveries');
+      expect(Object.entries(deliveries).filter(([, n]) => Number(n) > 1)).toEqual([[`${shard}|${page.first}`, '2']]);
+      expect(Object.keys(await redis.hgetall('stall:events')).length).toBe(GCORE);
+      expect(Number(await redis.get('stall:items'))).toBe(GCORE + page.size);
+      // Its checkpoint was the other worker's alone: the shard's count is every event once.
+      expect((await stallQueue.getJob(shard!))?.returnvalue.events).toBe(GCORE);
+      expect(stalled.child.exitCode).toBeNull();
+    } finally {
+      await stallQueue.close();
+    }
   });
 });
