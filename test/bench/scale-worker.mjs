@@ -13,6 +13,7 @@ const connection = { host: '127.0.0.1', port: config.redisPort, maxRetriesPerReq
 const redis = config.rateLimit ? new Redis(config.redisPort, '127.0.0.1') : undefined;
 const dispatcher = config.rateLimit ? sharedRateLimit({ redis, key: config.rateLimit.key, requestsPerSecond: config.rateLimit.requestsPerSecond }) : undefined;
 const gcore = sdk.createGcoreClient({ ...config.credentials.gcore, ...(dispatcher ? { dispatcher } : {}) });
+const transactcdn = sdk.createTransactCdnClient(config.credentials.transactcdn);
 let events = 0;
 
 const worker = createBackfillWorker({
@@ -20,7 +21,7 @@ const worker = createBackfillWorker({
   connection,
   resolveTenant: (tenant) => {
     if (tenant !== 'acme') throw new Error(`unknown tenant ${tenant}`);
-    return { gcore };
+    return { gcore, transactcdn };
   },
   worker: { concurrency: 1 },
   sink: ({ items }) => {
@@ -36,7 +37,7 @@ process.on('message', async (message) => {
   if (message !== 'stop') return;
   await worker.close();
   redis?.disconnect();
-  await gcore.close();
+  await Promise.all([gcore.close(), transactcdn.close()]);
   process.send({ stopped: true, events });
   process.exit(0);
 });
