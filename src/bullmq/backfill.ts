@@ -6,6 +6,7 @@ import { instantSchema, type Instant } from '../core/time.js';
 import { parseInput } from '../core/validate.js';
 import type { SecurityEvent } from '../events.js';
 import { z } from 'zod';
+import { assertLock, DEFAULT_LOCK_MS } from './lock.js';
 import { BACKFILL_SOURCES, checkTenant, openWindow, type BackfillSource, type ResolveTenant, type TenantClients } from './sources.js';
 
 /** What a shard job carries: a tenant name, a window and a position. Never a credential. */
@@ -127,9 +128,12 @@ export interface BackfillWorkerOptions {
   worker?: Omit<WorkerOptions, 'connection'> | undefined;
 }
 
-/** The shard processor, for a worker you build yourself. */
-export function backfillProcessor(resolveTenant: ResolveTenant, sink: BackfillWorkerOptions['sink']) {
-  return async (job: Job<ShardData, ShardResult>, _token?: string, signal?: AbortSignal): Promise<ShardResult> => {
+/**
+ * The shard processor, for a worker you build yourself. `lockMs` must be that worker's `lockDuration` (BullMQ's
+ * default, 30 000, when not given): the processor renews the job's lock to it as it checks it before each page.
+ */
+export function backfillProcessor(resolveTenant: ResolveTenant, sink: BackfillWorkerOptions['sink'], lockMs: number = DEFAULT_LOCK_MS) {
+  return async (job: Job<ShardData, ShardResult>, token?: string, signal?: AbortSignal): Promise<ShardResult> => {
     const data = parseInput(shardDataSchema, job.data, `backfill job ${job.id}`);
     const tenant = checkTenant(data.tenant, `backfill job ${job.id}`);
     const clients = await resolveTenant(tenant);
@@ -138,9 +142,13 @@ export function backfillProcessor(resolveTenant: ResolveTenant, sink: BackfillWo
     let { pages, events } = data;
     for await (const page of stream.pages()) {
       if (signal?.aborted) throw signal.reason;
+      // A worker that stalled past its lock stops here: the job is another worker's, which resumes it from the last
+      // saved checkpoint. So at most the page in the sink when the stall began is handed over twice.
+      await assertLock(job, token, lockMs, 'sink');
       if (page.items.length) await sink({ tenant, source: data.source, shard: job.id ?? '', items: page.items, checkpoint: page.checkpoint });
       pages++;
       events += page.items.length;
+      await assertLock(job, token, lockMs, 'save');
       // Acknowledged only now: a crash before this line hands this page to a sink again, never loses it.
       await job.updateData({ ...data, checkpoint: page.checkpoint, pages, events });
     }
@@ -152,12 +160,14 @@ export function backfillProcessor(resolveTenant: ResolveTenant, sink: BackfillWo
  * A BullMQ worker for backfill shards: resumes each shard from the checkpoint in its job, hands each page to the
  * sink and saves the new checkpoint in the job after the sink returned. A worker that dies has its shard picked up
  * by another (BullMQ's stalled-job check) from the last saved checkpoint: at most one page is handed over twice.
+ * A worker that stalls past its lock and comes back checks the lock before each sink call and each save, and stops
+ * (`ShardLockLostError`) instead of going on beside the worker that took the shard over.
  *
  * @example
  * const worker = createBackfillWorker({ queue: 'backfill', connection, resolveTenant, sink: (b) => db.upsert(b.items) });
  */
 export function createBackfillWorker(options: BackfillWorkerOptions): Worker<ShardData, ShardResult> {
-  return new Worker<ShardData, ShardResult>(options.queue, backfillProcessor(options.resolveTenant, options.sink), {
+  return new Worker<ShardData, ShardResult>(options.queue, backfillProcessor(options.resolveTenant, options.sink, options.worker?.lockDuration ?? DEFAULT_LOCK_MS), {
     ...options.worker,
     connection: options.connection,
   });

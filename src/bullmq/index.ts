@@ -5,6 +5,7 @@
 export { redisCheckpointStore } from './checkpoint-store.js';
 export type { RedisCommands } from './redis.js';
 export { planBackfill, createBackfillWorker, backfillProcessor, splitWindow } from './backfill.js';
+export { ShardLockLostError } from './lock.js';
 export type { BackfillPlan, BackfillBatch, BackfillWorkerOptions, ShardData, ShardResult } from './backfill.js';
 export type { TenantClients, ResolveTenant, BackfillSource } from './sources.js';
 export { sharedRateLimit } from './rate-limit.js';

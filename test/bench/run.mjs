@@ -6,6 +6,7 @@
  *   npm run bench -- --json             the same figures as one JSON object on the last line
  *   npm run bench -- --quick            2 rounds, smaller sets (about a minute)
  *   npm run bench -- --rounds 7 --only gcore-25,memory
+ *   npm run bench -- --only scale --scale-big   BullMQ worker processes (test/bench/scale.mjs), plus the 300 000 run
  *   node --cpu-prof test/bench/run.mjs --only gcore-0 --contender sdk-c1 --rounds 1   profile one SDK run
  *
  * Contenders run alternately (the order rotates every round) and the table shows medians; gcore-0 (short runs)
@@ -288,7 +289,7 @@ async function memoryRun(total) {
 
 // ---- targets and report ----------------------------------------------------------------------------------------
 
-function targets(results, memory) {
+function targets(results, memory, scale) {
   const pick = (scenario, contender) => results.find((r) => r.id === scenario)?.contenders.find((c) => c.id === contender);
   const ratio = (a, b) => (a && b ? pairedRatio(a.runsMs, b.runsMs) : null);
   const list = [
@@ -306,6 +307,8 @@ function targets(results, memory) {
     },
     { name: `Gcore drain ${fmtInt(memory?.large?.total)}: peak RSS`, want: '< 200 MB', measured: memory?.large?.peakRssMB, unit: ' MB', ok: (v) => v < 200 },
     { name: `Peak RSS ${fmtInt(memory?.large?.total)} vs ${fmtInt(memory?.small?.total)} events`, want: '<= 1.25x', measured: memory?.ratio, ok: (v) => v <= 1.25 },
+    { name: 'Backfill @100 ms: 3 worker processes vs 1, events/s', want: '>= 2.4x', measured: scale?.throughput.ratio, ok: (v) => v >= 2.4 },
+    { name: 'Shared 10 req/s, 3 workers: most requests in any 1 s', want: '<= 10 req', measured: scale?.shared.maxInAnySecond, unit: ' requests', ok: (v) => v <= 10 },
   ];
   return list.map(({ ok, unit, ...t }) => ({ ...t, measured: t.measured ?? null, unit: unit ?? 'x', status: t.measured == null ? 'n/a' : ok(t.measured) ? 'PASS' : 'MISS' }));
 }
@@ -338,7 +341,7 @@ function printTable(report) {
   }
   console.log('\ntargets (reported, not asserted):');
   for (const t of report.targets) {
-    const measured = t.measured == null ? '-' : `${t.unit === 'x' ? t.measured.toFixed(2) : t.measured.toFixed(1)}${t.unit}`;
+    const measured = t.measured == null ? '-' : `${t.unit === 'x' ? t.measured.toFixed(2) : Number.isInteger(t.measured) ? t.measured : t.measured.toFixed(1)}${t.unit}`;
     console.log(`  ${t.status.padEnd(4)}  ${t.name.padEnd(62)} ${t.want.padStart(9)}  measured ${measured}${t.note ? `  (${t.note})` : ''}`);
   }
 }
@@ -372,8 +375,13 @@ async function main() {
   }
   if (!only || only.includes('repair')) await (await import('./repair.mjs')).repairBench({ quick, rounds, log });
   const transport = !only || only.includes('transport') ? await (await import('./transport.mjs')).runTransportBench({ sdk, log, rounds: quick ? 1 : 3 }) : undefined;
+  // Needs redis-server (test/support/redis-server.mjs starts one): without it the bench fails, naming the fix.
+  const scale = !only || only.includes('scale')
+    ? await (await import('./scale.mjs')).runScaleBench({ log, rounds: args.rounds ? rounds : quick ? 1 : 3, events: quick ? 12_000 : 24_000, big: Boolean(args['scale-big']) || process.env.SCALE_BIG === '1' })
+    : undefined;
   const report = {
     transport,
+    scale,
     node: process.version,
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -381,7 +389,7 @@ async function main() {
     quick,
     scenarios: results,
     memory,
-    targets: targets(results, memory),
+    targets: targets(results, memory, scale),
   };
   if (args.json) console.log(JSON.stringify(report));
   else printTable(report);
