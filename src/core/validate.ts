@@ -98,6 +98,11 @@ const arrays = new WeakMap<z.ZodType, z.ZodType>();
  * Checks each record of a page on its own: a good page costs one array check; a page holding a bad record yields
  * the good records as they are and the bad one as an `InvalidRecord` (its error names `field[index].path`), so
  * the stream can apply `onInvalidRecord` instead of failing the whole page.
+ *
+ * A flat record schema (see `acceptsOf`) is first checked by a mirror of zod's own rules that builds nothing:
+ * zod builds an output copy of every record and a result object for every field, which we throw away, since the
+ * record is returned as received. Only a page the mirror does not accept whole goes through zod, so every issue
+ * and every refusal is zod's own.
  */
 export function parseRecords<S extends z.ZodType>(
   schema: S,
@@ -107,6 +112,8 @@ export function parseRecords<S extends z.ZodType>(
   /** Where record `index` sits in the body: `'results'` gives `results[3]`; a function gives anything. */
   field: string | ((index: number) => string),
 ): Array<z.output<S> | InvalidRecord> {
+  const accepts = acceptsOf(schema);
+  if (accepts && Array.isArray(records) && records.every(accepts)) return records as Array<z.output<S>>;
   let array = arrays.get(schema);
   if (!array) arrays.set(schema, (array = schema.array()));
   const all = array.safeParse(records);
@@ -117,4 +124,114 @@ export function parseRecords<S extends z.ZodType>(
     const issues = toIssues(result.error).map((issue) => ({ ...issue, path: `${typeof field === 'string' ? `${field}[${index}]` : field(index)}${issue.path ? `.${issue.path}` : ''}` }));
     return new InvalidRecord(record, issues, new ResponseValidationError(provider, path, issues));
   });
+}
+
+/** Whether zod would accept a value: true only when sure; false sends the page to zod, which decides. */
+type Accepts = (value: unknown) => boolean;
+
+const accepting = new WeakMap<z.ZodType, Accepts | null>();
+
+/** The mirror of `schema`, built once; null when the schema uses anything the mirror does not cover. */
+export function acceptsOf(schema: z.ZodType): Accepts | null {
+  let accepts = accepting.get(schema);
+  if (accepts === undefined) accepting.set(schema, (accepts = mirrorObject(schema)));
+  return accepts;
+}
+
+/** zod's internals, as far as the mirror reads them. */
+interface Internals {
+  def: {
+    type: string;
+    coerce?: boolean;
+    checks?: Array<{ _zod: Internals }>;
+    innerType?: { _zod: Internals };
+    shape?: Record<string, { _zod: Internals }>;
+    catchall?: unknown;
+    check?: string;
+    format?: string;
+    when?: unknown;
+    fn?: (value: unknown) => unknown;
+  };
+  traits: Set<string>;
+  optin?: string;
+  optout?: string;
+}
+
+const internals = (schema: unknown): Internals | undefined => (schema as { _zod?: Internals } | null)?._zod;
+
+/**
+ * A plain (stripping) object of leaf fields, with `.refine` checks at most: what a provider's record schema is.
+ * Unknown keys pass (zod strips them from its copy, which we do not use). A key must pass its leaf; an absent key
+ * reads as undefined, which only an optional leaf accepts (zod: "nonoptional" for a required key). A refine sees
+ * what zod's would: a copy holding the known keys that are present, in the shape's order; a refine that answers
+ * with a promise is left to zod. The check is compiled to code with the keys spelled out, as zod compiles its own
+ * parser: a loop over keys would make every property read a generic lookup and cost as much as zod. Where code
+ * cannot be compiled (a policy forbidding `new Function`), zod does it all.
+ */
+function mirrorObject(schema: z.ZodType): Accepts | null {
+  const zod = internals(schema);
+  if (!zod || zod.def.type !== 'object' || !zod.traits.has('$ZodObject') || zod.traits.has('$ZodCheck') || zod.def.catchall !== undefined) return null;
+  const shape = zod.def.shape;
+  if (!shape || Object.getOwnPropertySymbols(shape).length) return null;
+  const tests: string[] = [];
+  const copies: string[] = [];
+  for (const key of Object.keys(shape)) {
+    const child = internals(shape[key]);
+    const leaf = child && key !== '__proto__' ? mirrorLeaf(child) : null;
+    if (!leaf || !child) return null;
+    const optional = child.optin === 'optional' && child.optout === 'optional';
+    if (!optional && (child.optin !== undefined || child.optout !== undefined)) return null;
+    const k = JSON.stringify(key);
+    tests.push(`v = r[${k}]; if (!(${leaf})) return false;`);
+    copies.push(optional ? `if (${k} in r) c[${k}] = r[${k}];` : `c[${k}] = r[${k}];`);
+  }
+  const refines: Array<(value: unknown) => unknown> = [];
+  for (const check of zod.def.checks ?? []) {
+    const c = check._zod;
+    if (c.def.check !== 'custom' || !c.traits.has('$ZodCustom') || c.def.when !== undefined || typeof c.def.fn !== 'function') return null;
+    refines.push(c.def.fn);
+  }
+  const body = [
+    'if (typeof r !== "object" || r === null || Array.isArray(r)) return false;',
+    'let v;',
+    ...tests,
+    ...(refines.length
+      ? ['const c = {};', ...copies, 'for (let i = 0; i < refines.length; i++) { const ok = refines[i](c); if (!ok || ok instanceof Promise) return false; }']
+      : []),
+    'return true;',
+  ].join('\n');
+  try {
+    return new Function('refines', `return function accepts(r) {\n${body}\n};`)(refines) as Accepts;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The test of one leaf as an expression over `v`: a string, a finite number (an integer in the safe range with
+ * `.int()`), a boolean, or those made optional or nullable. Null for anything else.
+ */
+function mirrorLeaf(zod: Internals): string | null {
+  const { def, traits } = zod;
+  // A schema that is its own check (`z.int()`, a string format) carries rules the mirror does not read.
+  if (traits.has('$ZodCheck') || def.coerce) return null;
+  const checks = def.checks ?? [];
+  if (def.type === 'number' && traits.has('$ZodNumber')) {
+    if (checks.length === 0) return 'typeof v === "number" && Number.isFinite(v)';
+    const safeint = checks.every((c) => c._zod.def.check === 'number_format' && c._zod.def.format === 'safeint' && c._zod.def.when === undefined);
+    return safeint ? 'Number.isSafeInteger(v)' : null;
+  }
+  if (checks.length) return null;
+  if (def.type === 'string' && traits.has('$ZodString')) return 'typeof v === "string"';
+  if (def.type === 'boolean' && traits.has('$ZodBoolean')) return 'typeof v === "boolean"';
+  const inner = internals(def.innerType);
+  if (def.type === 'optional' && traits.has('$ZodOptional') && !traits.has('$ZodExactOptional') && inner && inner.optin !== 'defaulted') {
+    const test = mirrorLeaf(inner);
+    return test && `(v === undefined || ${test})`;
+  }
+  if (def.type === 'nullable' && traits.has('$ZodNullable') && inner) {
+    const test = mirrorLeaf(inner);
+    return test && `(v === null || ${test})`;
+  }
+  return null;
 }

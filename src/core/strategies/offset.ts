@@ -1,23 +1,20 @@
 import { z } from 'zod';
 import { PaginationError } from '../errors.js';
 import { OrderedQueue } from '../ordered.js';
-import { InvalidRecord, type OpenPages, type Page, type PagingContext } from '../pager.js';
-import { admitFresh, admitPage, Frontier, frontierSchema, MAX_STALLS, stallDelay, type Direction, type Place } from './frontier.js';
+import type { InvalidRecord, OpenPages, Page, PagingContext } from '../pager.js';
+import { admitFresh, admitPage, Frontier, frontierSchema, MAX_STALLS, stallDelay, type Direction } from './frontier.js';
+import { OffsetChain, overlapKey } from './offset-chain.js';
+import { advance, anchor, narrow, placer, queryBounds, reachOf, within, type OffsetWindow } from './offset-window.js';
 
 /**
  * Offset/limit paging over a closed time window, split into consecutive sub-windows whenever the
- * provider's offset cap would hide part of a window.
- *
- * A sub-window is half-open on its inner edges: a record at exactly a split instant belongs to the
- * window on its newer side. Because the provider may treat `start`/`end` as inclusive or exclusive,
- * an inner edge is queried one millisecond wider and the surplus is dropped here, by the record's own
- * time. The caller's outer `start`/`end` are sent exactly as given, so the provider's own semantics
- * hold there.
+ * provider's offset cap would hide part of a window (the sub-window rules: `offset-window.ts`).
  *
  * Exact under moving data: consecutive pages overlap by one record (page k starts at `k × (size − 1)`), so a
- * shifted page edge shows as a mismatched id; a changed `count`, an empty or short page show by themselves.
- * Any of them re-anchors the rest of the read on the last delivered record's time (the frontier), and the
- * frontier drops what was delivered already. The overlap costs one record per page: 1 % at 100 per page.
+ * shifted page edge shows as a mismatched id; a changed `count`, an empty or short page show by themselves
+ * (`offset-chain.ts`). Any of them re-anchors the rest of the read on the last delivered record's time (the
+ * frontier), and the frontier drops what was delivered already. The overlap costs one record per page: 1 % at
+ * 100 per page.
  */
 export const offsetPositionSchema = z
   .strictObject({
@@ -67,29 +64,33 @@ export interface OffsetStrategy<Raw> {
   stallBackoffMs?: number | undefined;
 }
 
-type Window = Omit<OffsetPosition, 'front'>;
-
 /** The starting position of a window. */
 export function offsetStart(startMs: number, endMs: number): OffsetPosition {
   return { start: startMs, end: endMs, lo: startMs, hi: endMs, front: null };
 }
 
-type Outcome = { kind: 'done'; total: number } | { kind: 'narrow'; win: Window } | { kind: 'repair'; reason: string; size?: number };
+type Outcome = { kind: 'done'; total: number } | { kind: 'narrow'; win: OffsetWindow } | { kind: 'repair'; reason: string; size?: number };
 
+/**
+ * The read: windows one after another (`offset-window.ts`), each read as a chain of overlapping pages
+ * (`offset-chain.ts`) whose records pass the frontier (`frontier.ts`); a broken chain re-anchors the read on the
+ * frontier, at most `MAX_STALLS` times in a row without progress.
+ */
 export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, OffsetPosition> {
   const { limit, maxOffset, direction } = strategy;
   const idOf = strategy.idOf ?? defaultId;
+  const keyOf = overlapKey(idOf);
   const backoff = strategy.stallBackoffMs ?? 250;
 
   return async function* (from, context) {
     const front = new Frontier(direction, from.front);
-    let win: Window = anchor({ start: from.start, end: from.end, lo: from.lo, hi: from.hi }, front.t);
+    let win: OffsetWindow = anchor({ start: from.start, end: from.end, lo: from.lo, hi: from.hi }, front.t, direction);
     let size = limit;
     let stalls = 0;
     while (true) {
       const outcome: Outcome = yield* readWindow(win, size, front, context);
       if (outcome.kind === 'done') {
-        const next = advance(win, outcome.total, reachOf(size));
+        const next = advance(win, outcome.total, reachOf(size, maxOffset), direction);
         if (!next) return;
         win = next;
         continue;
@@ -105,71 +106,51 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
       }
       await stallDelay(stalls, backoff, context);
       if (outcome.size !== undefined) size = outcome.size;
-      win = anchor(win, front.t);
+      win = anchor(win, front.t, direction);
     }
   };
 
-  /** Pages sit on a grid of `size − 1`; the last readable page starts at the largest grid point <= maxOffset. */
-  function reachOf(size: number): number {
-    const stride = strideOf(size);
-    return Math.floor(maxOffset / stride) * stride + size;
-  }
-
-  async function* readWindow(win: Window, size: number, front: Frontier, context: PagingContext): AsyncGenerator<Page<Raw, OffsetPosition>, Outcome> {
+  async function* readWindow(win: OffsetWindow, size: number, front: Frontier, context: PagingContext): AsyncGenerator<Page<Raw, OffsetPosition>, Outcome> {
     const { signal, stats } = context;
-    const stride = strideOf(size);
-    const reach = reachOf(size);
-    const overlap = stride < size;
+    const reach = reachOf(size, maxOffset);
     const probe = await fetchPage(win, 0, size, signal, context);
     const total = probe.response.total;
     if (win.lo === win.start && win.hi === win.end && front.t === undefined) stats.total = total;
-    if (total > reach) return { kind: 'narrow', win: narrow(win, total, reach) };
+    if (total > reach) return { kind: 'narrow', win: narrow(win, total, reach, direction) };
 
+    const chain = new OffsetChain<Raw>(total, size, maxOffset, keyOf);
+    const where = placer(win, strategy.timeOf, idOf);
     const queue = new OrderedQueue<Fetched<Raw>>(signal);
-    let nextOffset = stride;
+    let next = chain.after(0);
     const fill = () => {
-      while (queue.size < strategy.concurrency && nextOffset < total && nextOffset <= maxOffset) {
-        const offset = nextOffset;
+      while (queue.size < strategy.concurrency && next !== undefined) {
+        const offset = next;
         queue.push((taskSignal) => fetchPage(win, offset, size, taskSignal, context));
-        nextOffset += stride;
+        next = chain.after(offset);
       }
     };
     try {
       let current = probe;
-      let edge: string | undefined;
-      let long = false;
       while (true) {
-        const { items } = current.response;
-        if (current.offset > 0) {
-          if (current.response.total !== total) return { kind: 'repair', reason: `the window's count changed from ${total} to ${current.response.total} during the read` };
-          if (items.length === 0) return { kind: 'repair', reason: `an empty page at offset ${current.offset} though the count says ${total}` };
-          if (overlap && keyOf(items[0]!) !== edge) return { kind: 'repair', reason: `the page at offset ${current.offset} did not start with the record that ended the page before it` };
-        }
+        const { offset, response } = current;
+        const { items } = response;
+        const broken = chain.broken(offset, response.total, items);
+        if (broken) return { kind: 'repair', reason: broken };
         fill();
-        const where = place(win);
-        // A page whose overlap matched holds, after its first record, only records not delivered yet.
-        const admitted =
-          current.offset > 0 && overlap && !long && inside(items, 1, where) ? admitFresh(items, 1, front, where) : admitPage(items, front, where);
-        // Past a page longer than asked, the next page re-serves what it held: that one goes through the frontier.
-        long = items.length > size;
+        // Past a matched overlap the page holds only records not delivered yet: only its last instant meets the frontier.
+        const fresh = chain.freshFrom(offset);
+        const admitted = fresh !== undefined && within(items, fresh, where) ? admitFresh(items, fresh, front, where) : admitPage(items, front, where);
         stats.duplicatesDropped += admitted.dropped;
         if (admitted.items.length) {
           yield {
             items: admitted.items as readonly Raw[],
-            raw: current.response.raw,
+            raw: response.raw,
             positionAfter: (index) => ({ ...win, front: admitted.frontAfter(index) }),
           };
         }
-        const end = current.offset + items.length;
-        if (end >= total) return { kind: 'done', total };
-        if (items.length < size) {
-          // More remain, yet the page is short: the provider serves smaller pages than asked. Its size wins.
-          return { kind: 'repair', reason: `the provider served ${items.length} records where ${size} were asked`, size: Math.max(1, items.length) };
-        }
-        edge = overlap ? keyOf(items[stride]!) : undefined;
-        if (current.offset + stride > maxOffset) {
-          throw new PaginationError(`records ${current.offset + stride}..${total - 1} of a window lie past the provider's offset cap (${maxOffset}); the data changed under a closed window`);
-        }
+        const step = chain.settle(offset, items);
+        if (step.kind === 'done') return { kind: 'done', total };
+        if (step.kind === 'repair') return step;
         current = await queue.shift();
       }
     } finally {
@@ -177,75 +158,12 @@ export function offsetPages<Raw>(strategy: OffsetStrategy<Raw>): OpenPages<Raw, 
     }
   }
 
-  async function fetchPage(win: Window, offset: number, size: number, signal: AbortSignal, context: PagingContext): Promise<Fetched<Raw>> {
-    const innerLo = win.lo !== win.start;
-    const response = await strategy.fetch({ startMs: innerLo ? win.lo - 1 : win.lo, endMs: win.hi, offset, limit: size, signal });
+  async function fetchPage(win: OffsetWindow, offset: number, size: number, signal: AbortSignal, context: PagingContext): Promise<Fetched<Raw>> {
+    const response = await strategy.fetch({ ...queryBounds(win), offset, limit: size, signal });
     // Counted once answered: a prefetch dropped before it was sent cost the provider nothing.
     context.stats.requests++;
     return { offset, response };
   }
-
-  /** Where a record sits, or undefined when it falls outside the sub-window's inner edges. */
-  function place(win: Window): (raw: Raw) => Place | undefined {
-    const innerLo = win.lo !== win.start;
-    const innerHi = win.hi !== win.end;
-    return (raw) => {
-      const t = strategy.timeOf(raw);
-      if ((innerLo && t < win.lo) || (innerHi && t >= win.hi)) return undefined;
-      return { t, id: idOf(raw) };
-    };
-  }
-
-  /** Whether items[from] and the last item are valid and inside the window (pages are sorted: so is all between). */
-  function inside(items: ReadonlyArray<Raw | InvalidRecord>, from: number, where: (raw: Raw) => Place | undefined): boolean {
-    const first = items[from];
-    const last = items[items.length - 1];
-    if (first === undefined || last === undefined || first instanceof InvalidRecord || last instanceof InvalidRecord) return false;
-    return where(first) !== undefined && where(last) !== undefined;
-  }
-
-  function keyOf(item: Raw | InvalidRecord): string {
-    return item instanceof InvalidRecord ? `invalid:${JSON.stringify(item.raw)}` : `id:${idOf(item)}`;
-  }
-
-  /** Shrinks the window from its far side until the provider's offset cap can reach all of it. */
-  function narrow(win: Window, total: number, reach: number): Window {
-    const span = win.hi - win.lo;
-    if (span <= 1) {
-      throw new PaginationError(`more than ${reach} records fall within a millisecond of ${new Date(win.lo).toISOString()}; offset paging cannot read them all`);
-    }
-    // Aim at 80 % of the reach, assuming records spread evenly, and at least halve.
-    const target = Math.max(1, Math.min(Math.floor(span / 2), Math.floor((span * reach * 0.8) / total)));
-    return direction === 'desc' ? { ...win, lo: win.hi - target } : { ...win, hi: win.lo + target };
-  }
-
-  /** The rest of `win` after the frontier: what a re-read after the data moved must cover. */
-  function anchor(win: Window, t: number | undefined): Window {
-    if (t === undefined) return win;
-    if (direction === 'desc') return { ...win, hi: Math.max(win.lo, Math.min(win.hi, t + 1)) };
-    return { ...win, lo: Math.min(win.hi, Math.max(win.lo, t)) };
-  }
-
-  /**
-   * The next sub-window after `win`, or undefined when the caller's window is done. Its span follows the last
-   * window's density: a window that held far less than the reach doubles or quadruples the next, so one burst
-   * of records does not leave a long query crawling in tiny windows.
-   */
-  function advance(win: Window, total: number, reach: number): Window | undefined {
-    const growth = total < reach / 4 ? 4 : total < reach / 2 ? 2 : 1;
-    const span = Math.max(1, (win.hi - win.lo) * growth);
-    if (direction === 'desc') {
-      if (win.lo === win.start) return undefined;
-      return { ...win, hi: win.lo, lo: Math.max(win.start, win.lo - span) };
-    }
-    if (win.hi === win.end) return undefined;
-    return { ...win, lo: win.hi, hi: Math.min(win.end, win.hi + span) };
-  }
-}
-
-/** Pages overlap by one record when a page holds more than one. */
-function strideOf(size: number): number {
-  return size > 1 ? size - 1 : 1;
 }
 
 function defaultId(raw: unknown): string {
