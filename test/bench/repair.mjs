@@ -6,6 +6,7 @@
  *
  *   node test/bench/repair.mjs [--quick] [--rounds 5]      (npm run build first; run.mjs runs it too)
  *   node test/bench/repair.mjs --baseline /path/to/old/checkout   also drains that build's dist/, alternately
+ *   node test/bench/repair.mjs --only transactcdn                 only the scenarios whose id starts so
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,12 +18,18 @@ const KEY = 'bench-key';
 /** SDK default medians of the previous build, from the README's Performance table (ms). */
 const PREVIOUS_MS = { 'gcore-0': 308, 'gcore-25': 1457, 'transactcdn-0': 859, 'transactcdn-25': 1009 };
 
-const SCENARIOS = [
+const ALL_SCENARIOS = [
   { id: 'gcore-0', provider: 'gcore', total: 20_000, latency: 0, limit: 100 },
   { id: 'gcore-25', provider: 'gcore', total: 20_000, latency: 25, limit: 100 },
   { id: 'transactcdn-0', provider: 'transactcdn', total: 50_000, latency: 0, limit: 1000 },
   { id: 'transactcdn-25', provider: 'transactcdn', total: 50_000, latency: 25, limit: 1000 },
 ];
+/** `--only transactcdn` (or `WAFSTREAM_BENCH_ONLY`) keeps the scenarios whose id starts with it. */
+const ONLY = (() => {
+  const at = process.argv.indexOf('--only');
+  return at >= 0 ? process.argv[at + 1] : process.env.WAFSTREAM_BENCH_ONLY;
+})();
+const SCENARIOS = ONLY ? ALL_SCENARIOS.filter((s) => s.id.startsWith(ONLY)) : ALL_SCENARIOS;
 
 async function startServer({ total, latency }) {
   const child = spawn(process.execPath, [SERVER, '--total', String(total), '--latency', String(latency)], { stdio: ['pipe', 'pipe', 'inherit'] });

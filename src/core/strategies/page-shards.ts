@@ -1,0 +1,248 @@
+import { InvalidRecord, type Page, type PagingContext } from '../pager.js';
+import { linkedController } from '../signals.js';
+import { admitFresh, admitPage, type Frontier, type Place } from './frontier.js';
+import type { PagePosition, PageResponse, PageStrategy } from './page.js';
+
+/**
+ * The checked read of a page-numbered, newest-first log: disjoint time shards, each read with ONE request (page 1
+ * of its window), several in flight, delivered in order.
+ *
+ * Why: page numbers give nothing to compare. A delete ahead of a page boundary, or (with several pages in flight)
+ * an insert the server applies between answering page n + 1 and page n, shifts a boundary by one record and no
+ * client can see it: the pages look exactly like those of a window that never held the lost record. Page 1 of a
+ * time window is one snapshot, so a window read in one request holds every record that existed in it from the
+ * first request to the last, whatever moved elsewhere. So each shard is sized (from the density seen so far) to
+ * fit one page; one that does not fit (`page_of` > 1) is continued by time, page 1 of `[lo, tail + 1 ms)`, where
+ * the frontier drops the records already delivered (keyset paging on the record time). Only a single second
+ * holding a full page or more cannot be cut by time: that is handed back as `dense`, for page numbers.
+ *
+ * A short page with `page_of` 1 is complete only if the server is known to serve the asked size (a full page at
+ * that size was seen); otherwise one confirming request asks the same window at the size just served: a server
+ * that caps its pages (serves 500 of 1000) while counting `page_of` by the asked size answers `page_of` >= 2.
+ */
+export type ShardOutcome =
+  | { kind: 'done' }
+  | { kind: 'repair'; reason: string; size?: number }
+  /** A one-second window holds at least a page: continue with page numbers from page 2 of `[start, second + 1 s)`. */
+  | { kind: 'dense'; second: number };
+
+/** What a read learned about the server, kept across re-plans. */
+export interface ShardState {
+  /** Records per page to ask for. */
+  size: number;
+  /** The largest size the server was seen to serve in full (0: none yet). */
+  honoured: number;
+  /** The server was seen to include its `end_time` second: inner windows then ask one second less. */
+  inclusive: boolean;
+}
+
+/**
+ * The end to send for a window ending at `hi`. The API speaks whole seconds and its `end_time` may or may not
+ * include its own second; until a server shows it does, the enclosing second is asked for (the surplus is trimmed).
+ */
+export function requestEnd(hi: number, state: Pick<ShardState, 'inclusive'>): number {
+  return state.inclusive ? ceilSecond(hi) - SECOND : hi;
+}
+
+interface Slot<Raw> {
+  lo: number;
+  hi: number;
+  /** The end sent (see `requestEnd`). */
+  end: number;
+  size: number;
+  /** Ask the same window again at the size just served, to tell "complete" from "capped". */
+  confirm: boolean;
+  /** The window's top re-serves delivered records (a continuation): dropping them is expected, not a duplicate. */
+  overlap: boolean;
+  answer: Promise<PageResponse<Raw>>;
+}
+
+const SECOND = 1000;
+const floorSecond = (ms: number) => Math.floor(ms / SECOND) * SECOND;
+const ceilSecond = (ms: number) => Math.ceil(ms / SECOND) * SECOND;
+
+/** Share of a page kept free when sizing a shard: the density varies; an overflow costs one more request. */
+const MIN_SLACK = 0.01;
+const MAX_SLACK = 0.25;
+
+export interface ShardDeps<Raw> {
+  strategy: PageStrategy<Raw>;
+  timeOf: (raw: Raw) => number;
+  idOf: (raw: Raw) => string;
+  /** The page size the caller asked for (positions record `size` only when it differs). */
+  askedSize: number;
+}
+
+export async function* readShards<Raw>(
+  deps: ShardDeps<Raw>,
+  from: PagePosition,
+  top: number,
+  state: ShardState,
+  front: Frontier,
+  context: PagingContext,
+): AsyncGenerator<Page<Raw, PagePosition>, ShardOutcome> {
+  const { strategy, timeOf, idOf } = deps;
+  const { stats } = context;
+  const start = from.start;
+  if (top <= start) return { kind: 'done' };
+  const fresh = front.t === undefined && top === from.end;
+  const { controller, unlink } = linkedController([context.signal], (parent) => parent.reason);
+  const slots: Array<Slot<Raw>> = [];
+  const fetchSlot = (lo: number, hi: number, size: number, confirm: boolean, overlap: boolean): Slot<Raw> => {
+    const end = requestEnd(hi, state);
+    const answer = Promise.resolve().then(async () => {
+      const response = await strategy.fetch({ page: 1, startMs: lo, endMs: end, size, signal: controller.signal });
+      stats.requests++;
+      return response;
+    });
+    answer.catch(() => {});
+    return { lo, hi, end, size, confirm, overlap, answer };
+  };
+
+  // The range below `cursor` (down to `start`) is not planned yet; the first window is the whole range.
+  let cursor = start;
+  /** Records per ms, from the latest answer; undefined until one tells. */
+  let density: number | undefined;
+  let lastWidth: number | undefined;
+  let slack = MIN_SLACK;
+  let calm = 0;
+  const width = (): number => {
+    if (density === undefined) return cursor - start;
+    let ms = density > 0 ? Math.floor((state.size * (1 - slack)) / density) : Infinity;
+    if (lastWidth !== undefined) ms = Math.min(ms, lastWidth * 4);
+    return Math.max(SECOND, floorSecond(Math.min(ms, cursor - start + SECOND)));
+  };
+  const fill = () => {
+    while (slots.length < strategy.concurrency && cursor > start) {
+      const w = width();
+      // Inner edges on whole seconds (the API's resolution), so no record falls between two shards.
+      let lo = ceilSecond(cursor - w);
+      if (lo >= cursor) lo = floorSecond(cursor - 1);
+      if (lo <= start) lo = start;
+      lastWidth = cursor - lo;
+      slots.push(fetchSlot(lo, cursor, state.size, false, false));
+      cursor = lo;
+    }
+  };
+
+  const position = (front: PagePosition['front']): PagePosition => {
+    const out: PagePosition = { start: from.start, end: from.end, page: 1, skip: 0 };
+    if (state.size !== deps.askedSize) out.size = state.size;
+    if (front) out.front = front;
+    return out;
+  };
+
+  try {
+    slots.push(fetchSlot(start, top, state.size, false, front.t !== undefined));
+    while (slots.length) {
+      const slot = slots.shift()!;
+      const response = await slot.answer;
+      const { items, pageCount } = response;
+      const place = (raw: Raw): Place | undefined => {
+        const t = timeOf(raw);
+        return t < slot.lo || t >= slot.hi ? undefined : { t, id: idOf(raw) };
+      };
+      if (fresh && slot.lo === start && slot.hi === top && !slot.confirm) {
+        stats.total = pageCount * state.size;
+        stats.totalIsEstimate = true;
+      }
+      if (items.length === 0) {
+        if (pageCount >= 1) return { kind: 'repair', reason: `the window ${iso(slot.lo)}–${iso(slot.hi)} answered an empty page while page_of says ${pageCount}` };
+        observe(slot, 0);
+        fill();
+        continue;
+      }
+      const valid = items.filter((item): item is Raw => !(item instanceof InvalidRecord));
+      const head = valid[0];
+      const tail = valid[valid.length - 1];
+      // Newest first: a page whose head is older than everything delivered, wholly inside its window, is all new.
+      const inside = head !== undefined && place(head) !== undefined && place(tail!) !== undefined;
+      const ahead = inside && front.t !== undefined && timeOf(head!) < front.t;
+      const admitted = ahead ? admitFresh(items, 0, front, place) : admitPage(items, front, place);
+      if (!state.inclusive && head !== undefined && timeOf(head) >= ceilSecond(slot.end)) {
+        // A record of the `end_time` second itself: this server includes it. Ask again the right way if this
+        // answer was spent on records outside the window (a busy second just above it).
+        state.inclusive = true;
+        if (admitted.items.length === 0) {
+          slots.unshift(fetchSlot(slot.lo, slot.hi, slot.size, slot.confirm, slot.overlap));
+          continue;
+        }
+      }
+      if (!slot.overlap) stats.duplicatesDropped += admitted.dropped;
+      if (admitted.items.length) {
+        yield { items: admitted.items as readonly Raw[], raw: response.raw, positionAfter: (index) => position(admitted.frontAfter(index)) };
+      }
+
+      const full = items.length >= slot.size;
+      if (full) state.honoured = Math.max(state.honoured, slot.size);
+      if (slot.confirm && pageCount > 1) {
+        // The same window at the size just served says more pages: the server caps its pages there.
+        state.size = slot.size;
+        state.honoured = slot.size;
+        return { kind: 'repair', reason: `the provider served ${slot.size} records where more were asked, and counts page_of by the asked size` };
+      }
+      let complete: boolean;
+      if (pageCount <= 1) {
+        // A confirming answer at the size just served that still says one page: the window held no more.
+        complete = full || slot.confirm || state.honoured >= slot.size;
+        if (!complete) {
+          slots.unshift(fetchSlot(slot.lo, slot.hi, items.length, true, true));
+          continue;
+        }
+      } else complete = false;
+      if (complete) {
+        observe(slot, valid.length);
+        if (++calm >= 8) {
+          slack = Math.max(MIN_SLACK, slack / 2);
+          calm = 0;
+        }
+        fill();
+        continue;
+      }
+
+      // More than one page: the server served `items.length` of the window.
+      if (!full) {
+        // Fewer than asked while more remain: the server's page size wins (and is known to be served).
+        state.size = items.length;
+        state.honoured = items.length;
+        return { kind: 'repair', reason: `the provider served ${items.length} records where ${slot.size} were asked, with ${pageCount} pages` };
+      }
+      if (tail === undefined || admitted.items.length === 0) {
+        if (tail !== undefined && floorSecond(timeOf(head!)) === floorSecond(timeOf(tail))) return { kind: 'dense', second: floorSecond(timeOf(tail)) };
+        return { kind: 'repair', reason: `the window ${iso(slot.lo)}–${iso(slot.hi)} re-served only records already delivered while page_of says ${pageCount}` };
+      }
+      if (floorSecond(timeOf(head!)) === floorSecond(timeOf(tail))) return { kind: 'dense', second: floorSecond(timeOf(tail)) };
+      // The shard held more than a page: the density was higher than planned.
+      density = Math.max(density ?? 0, spanDensity(valid.length, timeOf(head!), timeOf(tail)));
+      slack = Math.min(MAX_SLACK, slack * 2);
+      calm = 0;
+      const rest = Math.min(slot.hi, front.t! + 1);
+      if (slots.length === 0 && cursor <= slot.lo && slot.lo === start) {
+        // Nothing planned below: plan the rest as shards (this is how the first window of a read goes on).
+        cursor = rest;
+        fill();
+      } else slots.unshift(fetchSlot(slot.lo, rest, state.size, false, true));
+    }
+    return { kind: 'done' };
+  } finally {
+    slots.length = 0;
+    unlink();
+    if (!controller.signal.aborted) controller.abort(new DOMException('The shard read ended', 'AbortError'));
+  }
+
+  /** Learns the density from a window that held `n` records. */
+  function observe(slot: Slot<Raw>, n: number) {
+    const span = slot.hi - slot.lo;
+    if (span <= 0) return;
+    density = n / span;
+  }
+}
+
+function spanDensity(n: number, headMs: number, tailMs: number): number {
+  const span = headMs - tailMs;
+  return span > 0 ? (n - 1) / span : Infinity;
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms);
+}
