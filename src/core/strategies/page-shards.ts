@@ -17,8 +17,11 @@ import type { PagePosition, PageResponse, PageStrategy } from './page.js';
  * holding a full page or more cannot be cut by time: that is handed back as `dense`, for page numbers.
  *
  * A short page with `page_of` 1 is complete only if the server is known to serve the asked size (a full page at
- * that size was seen); otherwise one confirming request asks the same window at the size just served: a server
- * that caps its pages (serves 500 of 1000) while counting `page_of` by the asked size answers `page_of` >= 2.
+ * that size was seen): a server that caps its pages (serves 500 of 1000) while counting `page_of` by the asked
+ * size sends exactly that. Otherwise one confirming request continues by time below the page, page 1 of
+ * `[lo, tail + 1 ms)`: it re-sends only the tail's second when the window was complete, and the records the cap
+ * hid when it was not (the server's size is then adopted). It costs one request per read that fits in one short
+ * page (a follow poll over a busy source), never one per page of a larger read.
  */
 export type ShardOutcome =
   | { kind: 'done' }
@@ -50,8 +53,8 @@ interface Slot<Raw> {
   /** The end sent (see `requestEnd`). */
   end: number;
   size: number;
-  /** Ask the same window again at the size just served, to tell "complete" from "capped". */
-  confirm: boolean;
+  /** A confirming request below a short single page of this many records (see above); undefined otherwise. */
+  capped: number | undefined;
   /** The window's top re-serves delivered records (a continuation): dropping them is expected, not a duplicate. */
   overlap: boolean;
   answer: Promise<PageResponse<Raw>>;
@@ -88,7 +91,7 @@ export async function* readShards<Raw>(
   const fresh = front.t === undefined && top === from.end;
   const { controller, unlink } = linkedController([context.signal], (parent) => parent.reason);
   const slots: Array<Slot<Raw>> = [];
-  const fetchSlot = (lo: number, hi: number, size: number, confirm: boolean, overlap: boolean): Slot<Raw> => {
+  const fetchSlot = (lo: number, hi: number, size: number, capped: number | undefined, overlap: boolean): Slot<Raw> => {
     const end = requestEnd(hi, state);
     const answer = Promise.resolve().then(async () => {
       const response = await strategy.fetch({ page: 1, startMs: lo, endMs: end, size, signal: controller.signal });
@@ -96,7 +99,7 @@ export async function* readShards<Raw>(
       return response;
     });
     answer.catch(() => {});
-    return { lo, hi, end, size, confirm, overlap, answer };
+    return { lo, hi, end, size, capped, overlap, answer };
   };
 
   // The range below `cursor` (down to `start`) is not planned yet; the first window is the whole range.
@@ -120,7 +123,7 @@ export async function* readShards<Raw>(
       if (lo >= cursor) lo = floorSecond(cursor - 1);
       if (lo <= start) lo = start;
       lastWidth = cursor - lo;
-      slots.push(fetchSlot(lo, cursor, state.size, false, false));
+      slots.push(fetchSlot(lo, cursor, state.size, undefined, false));
       cursor = lo;
     }
   };
@@ -133,7 +136,7 @@ export async function* readShards<Raw>(
   };
 
   try {
-    slots.push(fetchSlot(start, top, state.size, false, front.t !== undefined));
+    slots.push(fetchSlot(start, top, state.size, undefined, front.t !== undefined));
     while (slots.length) {
       const slot = slots.shift()!;
       const response = await slot.answer;
@@ -142,7 +145,7 @@ export async function* readShards<Raw>(
         const t = timeOf(raw);
         return t < slot.lo || t >= slot.hi ? undefined : { t, id: idOf(raw) };
       };
-      if (fresh && slot.lo === start && slot.hi === top && !slot.confirm) {
+      if (fresh && slot.lo === start && slot.hi === top && slot.capped === undefined) {
         stats.total = pageCount * state.size;
         stats.totalIsEstimate = true;
       }
@@ -164,7 +167,7 @@ export async function* readShards<Raw>(
         // answer was spent on records outside the window (a busy second just above it).
         state.inclusive = true;
         if (admitted.items.length === 0) {
-          slots.unshift(fetchSlot(slot.lo, slot.hi, slot.size, slot.confirm, slot.overlap));
+          slots.unshift(fetchSlot(slot.lo, slot.hi, slot.size, slot.capped, slot.overlap));
           continue;
         }
       }
@@ -175,18 +178,21 @@ export async function* readShards<Raw>(
 
       const full = items.length >= slot.size;
       if (full) state.honoured = Math.max(state.honoured, slot.size);
-      if (slot.confirm && pageCount > 1) {
-        // The same window at the size just served says more pages: the server caps its pages there.
-        state.size = slot.size;
-        state.honoured = slot.size;
-        return { kind: 'repair', reason: `the provider served ${slot.size} records where more were asked, and counts page_of by the asked size` };
+      if (slot.capped !== undefined && admitted.items.length > 0) {
+        // Records below a short single page: the server caps its pages there, and counts page_of by the asked size.
+        state.size = slot.capped;
+        state.honoured = slot.capped;
+        return { kind: 'repair', reason: `the provider served ${slot.capped} records where ${slot.size} were asked though more remained, with page_of 1` };
       }
+      // A page that reaches below the window's own start (the API's window is whole seconds) holds all of it.
+      const bottom = tail !== undefined && timeOf(tail) < slot.lo;
       let complete: boolean;
-      if (pageCount <= 1) {
-        // A confirming answer at the size just served that still says one page: the window held no more.
-        complete = full || slot.confirm || state.honoured >= slot.size;
+      if (bottom) complete = true;
+      else if (pageCount <= 1) {
+        complete = full || slot.capped !== undefined || state.honoured >= slot.size;
         if (!complete) {
-          slots.unshift(fetchSlot(slot.lo, slot.hi, items.length, true, true));
+          if (tail === undefined) return { kind: 'repair', reason: `the window ${iso(slot.lo)}–${iso(slot.hi)} answered only invalid records` };
+          slots.unshift(fetchSlot(slot.lo, Math.min(slot.hi, timeOf(tail) + 1), slot.size, items.length, true));
           continue;
         }
       } else complete = false;
@@ -216,12 +222,12 @@ export async function* readShards<Raw>(
       density = Math.max(density ?? 0, spanDensity(valid.length, timeOf(head!), timeOf(tail)));
       slack = Math.min(MAX_SLACK, slack * 2);
       calm = 0;
-      const rest = Math.min(slot.hi, front.t! + 1);
+      const rest = Math.min(slot.hi, timeOf(tail) + 1);
       if (slots.length === 0 && cursor <= slot.lo && slot.lo === start) {
         // Nothing planned below: plan the rest as shards (this is how the first window of a read goes on).
         cursor = rest;
         fill();
-      } else slots.unshift(fetchSlot(slot.lo, rest, state.size, false, true));
+      } else slots.unshift(fetchSlot(slot.lo, rest, state.size, undefined, true));
     }
     return { kind: 'done' };
   } finally {
