@@ -106,23 +106,32 @@ export async function* readShards<Raw>(
   let cursor = start;
   /** Records per ms, from the latest answer; undefined until one tells. */
   let density: number | undefined;
+  /** Records the first answer's page_of says remain (page_of × size, less those admitted since). */
+  let remaining: number | undefined;
   let lastWidth: number | undefined;
   let slack = MIN_SLACK;
   let calm = 0;
-  const width = (): number => {
-    if (density === undefined) return cursor - start;
-    let ms = density > 0 ? Math.floor((state.size * (1 - slack)) / density) : Infinity;
-    if (lastWidth !== undefined) ms = Math.min(ms, lastWidth * 4);
-    return Math.max(SECOND, floorSecond(Math.min(ms, cursor - start + SECOND)));
+  /** The bottom of the next window below `top`, no lower than `floor`: sized to fill a page less the slack. */
+  const bottomOf = (top: number, floor: number): number => {
+    let ms = Infinity;
+    if (density !== undefined && density > 0) ms = Math.floor((state.size * (1 - slack)) / density);
+    else if (density === 0) {
+      // An empty stretch: spread what page_of said is left over the rest of the range (windows of a page's
+      // worth each, however the rest is spread); without that, widen fourfold at a time.
+      if (remaining !== undefined && remaining > 0) ms = Math.floor((state.size * (1 - slack) * (top - floor)) / remaining);
+      else if (lastWidth !== undefined) ms = lastWidth * 4;
+    }
+    const w = Math.max(SECOND, floorSecond(Math.min(ms, top - floor + SECOND)));
+    // Inner edges on whole seconds (the API's resolution), so no record falls between two shards.
+    let lo = ceilSecond(top - w);
+    if (lo >= top) lo = floorSecond(top - 1);
+    if (lo <= floor) lo = floor;
+    lastWidth = top - lo;
+    return lo;
   };
   const fill = () => {
     while (slots.length < strategy.concurrency && cursor > start) {
-      const w = width();
-      // Inner edges on whole seconds (the API's resolution), so no record falls between two shards.
-      let lo = ceilSecond(cursor - w);
-      if (lo >= cursor) lo = floorSecond(cursor - 1);
-      if (lo <= start) lo = start;
-      lastWidth = cursor - lo;
+      const lo = bottomOf(cursor, start);
       slots.push(fetchSlot(lo, cursor, state.size, undefined, false));
       cursor = lo;
     }
@@ -147,6 +156,7 @@ export async function* readShards<Raw>(
       };
       if (fresh && slot.lo === start && slot.hi === top && slot.capped === undefined) {
         stats.total = pageCount * state.size;
+        remaining = pageCount * state.size;
         stats.totalIsEstimate = true;
       }
       if (items.length === 0) {
@@ -172,6 +182,7 @@ export async function* readShards<Raw>(
         }
       }
       if (!slot.overlap) stats.duplicatesDropped += admitted.dropped;
+      if (remaining !== undefined) remaining -= admitted.items.length;
       if (admitted.items.length) {
         yield { items: admitted.items as readonly Raw[], raw: response.raw, positionAfter: (index) => position(admitted.frontAfter(index)) };
       }
@@ -227,7 +238,19 @@ export async function* readShards<Raw>(
         // Nothing planned below: plan the rest as shards (this is how the first window of a read goes on).
         cursor = rest;
         fill();
-      } else slots.unshift(fetchSlot(slot.lo, rest, state.size, undefined, true));
+      } else {
+        // The rest of this shard goes first, re-split into as many windows as there are idle slots (the last
+        // takes what is left), so a dense stretch is still read several windows at once.
+        const pieces: Array<Slot<Raw>> = [];
+        let top = rest;
+        const idle = Math.max(1, strategy.concurrency - slots.length);
+        while (top > slot.lo) {
+          const lo = pieces.length === idle - 1 ? slot.lo : bottomOf(top, slot.lo);
+          pieces.push(fetchSlot(lo, top, state.size, undefined, pieces.length === 0));
+          top = lo;
+        }
+        slots.unshift(...pieces);
+      }
     }
     return { kind: 'done' };
   } finally {
