@@ -165,9 +165,8 @@ export async function* readShards<Raw>(
         fill();
         continue;
       }
-      const valid = items.filter((item): item is Raw => !(item instanceof InvalidRecord));
-      const head = valid[0];
-      const tail = valid[valid.length - 1];
+      const head = edge(items, 1);
+      const tail = edge(items, -1);
       // Newest first: a page whose head is older than everything delivered, wholly inside its window, is all new.
       const inside = head !== undefined && place(head) !== undefined && place(tail!) !== undefined;
       const ahead = inside && front.t !== undefined && timeOf(head!) < front.t;
@@ -183,74 +182,79 @@ export async function* readShards<Raw>(
       }
       if (!slot.overlap) stats.duplicatesDropped += admitted.dropped;
       if (remaining !== undefined) remaining -= admitted.items.length;
+      // Decided (and the next requests sent) before the page is handed over, so they run while the consumer works.
+      const decide = (): ShardOutcome | undefined => {
+        const full = items.length >= slot.size;
+        if (full) state.honoured = Math.max(state.honoured, slot.size);
+        if (slot.capped !== undefined && admitted.items.length > 0) {
+          // Records below a short single page: the server caps its pages there, and counts page_of by the asked size.
+          state.size = slot.capped;
+          state.honoured = slot.capped;
+          return { kind: 'repair', reason: `the provider served ${slot.capped} records where ${slot.size} were asked though more remained, with page_of 1` };
+        }
+        // A page that reaches below the window's own start (the API's window is whole seconds) holds all of it.
+        const bottom = tail !== undefined && timeOf(tail) < slot.lo;
+        let complete: boolean;
+        if (bottom) complete = true;
+        else if (pageCount <= 1) {
+          complete = full || slot.capped !== undefined || state.honoured >= slot.size;
+          if (!complete) {
+            if (tail === undefined) return { kind: 'repair', reason: `the window ${iso(slot.lo)}–${iso(slot.hi)} answered only invalid records` };
+            slots.unshift(fetchSlot(slot.lo, Math.min(slot.hi, timeOf(tail) + 1), slot.size, items.length, true));
+            return undefined;
+          }
+        } else complete = false;
+        if (complete) {
+          observe(slot, items.length);
+          if (++calm >= 8) {
+            slack = Math.max(MIN_SLACK, slack / 2);
+            calm = 0;
+          }
+          fill();
+          return undefined;
+        }
+
+        // More than one page: the server served `items.length` of the window.
+        if (!full) {
+          // Fewer than asked while more remain: the server's page size wins (and is known to be served).
+          state.size = items.length;
+          state.honoured = items.length;
+          return { kind: 'repair', reason: `the provider served ${items.length} records where ${slot.size} were asked, with ${pageCount} pages` };
+        }
+        if (tail === undefined || admitted.items.length === 0) {
+          if (tail !== undefined && floorSecond(timeOf(head!)) === floorSecond(timeOf(tail))) return { kind: 'dense', second: floorSecond(timeOf(tail)) };
+          return { kind: 'repair', reason: `the window ${iso(slot.lo)}–${iso(slot.hi)} re-served only records already delivered while page_of says ${pageCount}` };
+        }
+        if (floorSecond(timeOf(head!)) === floorSecond(timeOf(tail))) return { kind: 'dense', second: floorSecond(timeOf(tail)) };
+        // The shard held more than a page: the density was higher than planned.
+        density = Math.max(density ?? 0, spanDensity(items.length, timeOf(head!), timeOf(tail)));
+        slack = Math.min(MAX_SLACK, slack * 2);
+        calm = 0;
+        const rest = Math.min(slot.hi, timeOf(tail) + 1);
+        if (slots.length === 0 && cursor <= slot.lo && slot.lo === start) {
+          // Nothing planned below: plan the rest as shards (this is how the first window of a read goes on).
+          cursor = rest;
+          fill();
+        } else {
+          // The rest of this shard goes first, re-split into as many windows as there are idle slots (the last
+          // takes what is left), so a dense stretch is still read several windows at once.
+          const pieces: Array<Slot<Raw>> = [];
+          let top = rest;
+          const idle = Math.max(1, strategy.concurrency - slots.length);
+          while (top > slot.lo) {
+            const lo = pieces.length === idle - 1 ? slot.lo : bottomOf(top, slot.lo);
+            pieces.push(fetchSlot(lo, top, state.size, undefined, pieces.length === 0));
+            top = lo;
+          }
+          slots.unshift(...pieces);
+        }
+        return undefined;
+      };
+      const outcome = decide();
       if (admitted.items.length) {
         yield { items: admitted.items as readonly Raw[], raw: response.raw, positionAfter: (index) => position(admitted.frontAfter(index)) };
       }
-
-      const full = items.length >= slot.size;
-      if (full) state.honoured = Math.max(state.honoured, slot.size);
-      if (slot.capped !== undefined && admitted.items.length > 0) {
-        // Records below a short single page: the server caps its pages there, and counts page_of by the asked size.
-        state.size = slot.capped;
-        state.honoured = slot.capped;
-        return { kind: 'repair', reason: `the provider served ${slot.capped} records where ${slot.size} were asked though more remained, with page_of 1` };
-      }
-      // A page that reaches below the window's own start (the API's window is whole seconds) holds all of it.
-      const bottom = tail !== undefined && timeOf(tail) < slot.lo;
-      let complete: boolean;
-      if (bottom) complete = true;
-      else if (pageCount <= 1) {
-        complete = full || slot.capped !== undefined || state.honoured >= slot.size;
-        if (!complete) {
-          if (tail === undefined) return { kind: 'repair', reason: `the window ${iso(slot.lo)}–${iso(slot.hi)} answered only invalid records` };
-          slots.unshift(fetchSlot(slot.lo, Math.min(slot.hi, timeOf(tail) + 1), slot.size, items.length, true));
-          continue;
-        }
-      } else complete = false;
-      if (complete) {
-        observe(slot, valid.length);
-        if (++calm >= 8) {
-          slack = Math.max(MIN_SLACK, slack / 2);
-          calm = 0;
-        }
-        fill();
-        continue;
-      }
-
-      // More than one page: the server served `items.length` of the window.
-      if (!full) {
-        // Fewer than asked while more remain: the server's page size wins (and is known to be served).
-        state.size = items.length;
-        state.honoured = items.length;
-        return { kind: 'repair', reason: `the provider served ${items.length} records where ${slot.size} were asked, with ${pageCount} pages` };
-      }
-      if (tail === undefined || admitted.items.length === 0) {
-        if (tail !== undefined && floorSecond(timeOf(head!)) === floorSecond(timeOf(tail))) return { kind: 'dense', second: floorSecond(timeOf(tail)) };
-        return { kind: 'repair', reason: `the window ${iso(slot.lo)}–${iso(slot.hi)} re-served only records already delivered while page_of says ${pageCount}` };
-      }
-      if (floorSecond(timeOf(head!)) === floorSecond(timeOf(tail))) return { kind: 'dense', second: floorSecond(timeOf(tail)) };
-      // The shard held more than a page: the density was higher than planned.
-      density = Math.max(density ?? 0, spanDensity(valid.length, timeOf(head!), timeOf(tail)));
-      slack = Math.min(MAX_SLACK, slack * 2);
-      calm = 0;
-      const rest = Math.min(slot.hi, timeOf(tail) + 1);
-      if (slots.length === 0 && cursor <= slot.lo && slot.lo === start) {
-        // Nothing planned below: plan the rest as shards (this is how the first window of a read goes on).
-        cursor = rest;
-        fill();
-      } else {
-        // The rest of this shard goes first, re-split into as many windows as there are idle slots (the last
-        // takes what is left), so a dense stretch is still read several windows at once.
-        const pieces: Array<Slot<Raw>> = [];
-        let top = rest;
-        const idle = Math.max(1, strategy.concurrency - slots.length);
-        while (top > slot.lo) {
-          const lo = pieces.length === idle - 1 ? slot.lo : bottomOf(top, slot.lo);
-          pieces.push(fetchSlot(lo, top, state.size, undefined, pieces.length === 0));
-          top = lo;
-        }
-        slots.unshift(...pieces);
-      }
+      if (outcome) return outcome;
     }
     return { kind: 'done' };
   } finally {
@@ -265,6 +269,15 @@ export async function* readShards<Raw>(
     if (span <= 0) return;
     density = n / span;
   }
+}
+
+/** The first (`1`) or last (`-1`) valid record of a page, without copying it. */
+function edge<Raw>(items: ReadonlyArray<Raw | InvalidRecord>, step: 1 | -1): Raw | undefined {
+  for (let i = step === 1 ? 0 : items.length - 1; i >= 0 && i < items.length; i += step) {
+    const item = items[i]!;
+    if (!(item instanceof InvalidRecord)) return item;
+  }
+  return undefined;
 }
 
 function spanDensity(n: number, headMs: number, tailMs: number): number {

@@ -8,14 +8,17 @@ import { readShards, requestEnd, type ShardOutcome, type ShardState } from './pa
 const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 /**
- * Page-number paging (`page` / `page_of`) over a closed window, newest first. Page 1 tells the page count; the
- * pages after it are fetched up to `concurrency` at once and delivered in order.
+ * Page-number paging (`page` / `page_of`) over a closed window, newest first.
  *
- * With record times and ids (`timeOf`, `idOf`) the read is checked as it goes: a changed page count, an empty or
- * short page before the last, or a page starting with a record already delivered all mean the data (or the
- * provider's page size) moved. The rest of the read is then re-anchored: page 1 of `[start, frontier]`, where the
- * frontier is the last delivered record, whose ties the frontier drops. A resumed read checks its one-record
- * overlap (the last delivered record must still sit where the checkpoint says) the same way.
+ * Without record times and ids, page 1 tells the page count and the pages after it are fetched up to
+ * `concurrency` at once, delivered in order. With them (`timeOf`, `idOf`: the checked read) page numbers are not
+ * trusted across requests, since a record deleted or inserted ahead of a boundary shifts it without a sign: the
+ * window is read as disjoint time shards of one page each, several in flight (page-shards.ts), and only a single
+ * second that holds a page or more is read by page number, one page at a time, with its page heads checked.
+ *
+ * Positions: `page` and `skip` place a read inside page numbering (a dense second, or an older build's checkpoint);
+ * otherwise (`page` 1, `skip` 0) the read resumes by time from `front`, the last delivered record, whose ties the
+ * frontier drops: page 1 of `[start, front.t + 1 ms)`.
  */
 export const pagePositionSchema = z
   .strictObject({
@@ -25,7 +28,7 @@ export const pagePositionSchema = z
     /** The page holding the next record, and how many of its records were already delivered. */
     page: z.number().int().min(1),
     skip: z.number().int().nonnegative(),
-    /** The end of the window the page numbers refer to, once the read was re-anchored. */
+    /** The end of the window the page numbers refer to (a dense second's end, or an older build's re-anchor). */
     hi: z.number().int().optional(),
     /** The page size the provider actually serves, once it served fewer than asked. */
     size: z.number().int().min(1).optional(),
