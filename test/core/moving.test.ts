@@ -110,19 +110,20 @@ describe('moving server: data that moves inside the closed window', () => {
 
 describe('moving server: TransactCDN page numbers that shift without a sign (read by time shards instead)', () => {
   it('a delete ahead of a page boundary that leaves page_of unchanged loses nothing, with pages in flight', async () => {
-    // 400 records, 50 a page: 8 pages before and after the delete. The record deleted lies in the newest 50.
+    // 400 records, 40 a page: 10 pages before and after the delete (enough for shards in flight, over twice the
+    // concurrency). The record deleted lies in the newest 40.
     const records = movingRecords(400, T0, 1100);
     const doomed = records[389]!.id;
     const { client } = await setup('page', records, { beforeRequest: (n, data) => n === 3 && data.delete([doomed]) });
-    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 50 }));
+    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 40 }));
     expect(error).toBeUndefined();
     expectExactly(ids.filter((id) => id !== doomed), idsOf(records).filter((id) => id !== doomed));
   });
 
   it('an insert the server applies after answering the next request (answers out of order) loses nothing', async () => {
-    // 390 records, 50 a page: 8 pages, still 8 with the insert, so page_of shows nothing.
+    // 390 records, 40 a page: 10 pages, still 10 with the insert, so page_of shows nothing.
     const records = movingRecords(390, T0, 1100);
-    // Inside the second-newest 50 records (page 2 by number; the first shard below page 1 by time).
+    // Inside the second-newest 40 records (page 2 by number; the first shard below page 1 by time).
     const late = { id: 'late-inside', t: records[320]!.t + 3 };
     let held: number | undefined;
     const { client } = await setup('page', records, {
@@ -136,7 +137,7 @@ describe('moving server: TransactCDN page numbers that shift without a sign (rea
       // ...and the insert lands just before it is answered.
       beforeRequest: (n, data) => n === held && data.insert(late),
     });
-    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 50 }));
+    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 40 }));
     expect(error).toBeUndefined();
     expect(held).toBeDefined();
     expectExactly(ids.filter((id) => id !== late.id), idsOf(records));

@@ -108,11 +108,18 @@ export async function* readShards<Raw>(
   let density: number | undefined;
   /** Records the first answer's page_of says remain (page_of × size, less those admitted since). */
   let remaining: number | undefined;
+  /**
+   * Whether to cut the rest into shards at all. Shards sized to fit a page cost requests where the density varies
+   * (a shard that overflows needs one more); with a few pages only, or one request at a time, the rest is read as
+   * one window continued by time (page 1 of `[start, tail + 1 ms)`, exact as well), which costs about the pages.
+   */
+  let carve = strategy.concurrency > 1;
   let lastWidth: number | undefined;
   let slack = MIN_SLACK;
   let calm = 0;
   /** The bottom of the next window below `top`, no lower than `floor`: sized to fill a page less the slack. */
   const bottomOf = (top: number, floor: number): number => {
+    if (!carve) return floor;
     let ms = Infinity;
     if (density !== undefined && density > 0) ms = Math.floor((state.size * (1 - slack)) / density);
     else if (density === 0) {
@@ -157,6 +164,7 @@ export async function* readShards<Raw>(
       if (fresh && slot.lo === start && slot.hi === top && slot.capped === undefined) {
         stats.total = pageCount * state.size;
         remaining = pageCount * state.size;
+        carve &&= pageCount > 2 * strategy.concurrency;
         stats.totalIsEstimate = true;
       }
       if (items.length === 0) {
