@@ -77,8 +77,8 @@ describe('moving server: data that moves inside the closed window', () => {
     // Late arrivals spread across the window, in the part already read and the part still to come.
     const late = Array.from({ length: 7 }, (_, i) => ({ id: `late${i}`, t: T0 + 3_000 + i * 60_000 + 7 }));
     const { server, client } = await setup(style, records, { beforeRequest: (n, data) => n === 3 && data.insert(...late) });
-    // Page numbers are exact under inserts only one page at a time (see moving-random.test.ts for why).
-    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 50, concurrency: style === 'page' ? 1 : undefined }));
+    // Default concurrency for every style (TransactCDN reads time shards, so pages in flight cannot hide a shift).
+    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 50 }));
     expect(error).toBeUndefined();
     const lateIds = new Set(late.map((r) => r.id));
     expectExactly(ids.filter((id) => !lateIds.has(id)), idsOf(records));
@@ -105,6 +105,62 @@ describe('moving server: data that moves inside the closed window', () => {
     expect(error).toBeUndefined();
     const gone = new Set(doomed);
     expectExactly(ids.filter((id) => !gone.has(id)), idsOf(records).filter((id) => !gone.has(id)));
+  });
+});
+
+describe('moving server: TransactCDN page numbers that shift without a sign (read by time shards instead)', () => {
+  it('a delete ahead of a page boundary that leaves page_of unchanged loses nothing, with pages in flight', async () => {
+    // 400 records, 40 a page: 10 pages before and after the delete (enough for shards in flight, over twice the
+    // concurrency). The record deleted lies in the newest 40.
+    const records = movingRecords(400, T0, 1100);
+    const doomed = records[389]!.id;
+    const { client } = await setup('page', records, { beforeRequest: (n, data) => n === 3 && data.delete([doomed]) });
+    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 40 }));
+    expect(error).toBeUndefined();
+    expectExactly(ids.filter((id) => id !== doomed), idsOf(records).filter((id) => id !== doomed));
+  });
+
+  it('an insert the server applies after answering the next request (answers out of order) loses nothing', async () => {
+    // 390 records, 40 a page: 10 pages, still 10 with the insert, so page_of shows nothing.
+    const records = movingRecords(390, T0, 1100);
+    // Inside the second-newest 40 records (page 2 by number; the first shard below page 1 by time).
+    const late = { id: 'late-inside', t: records[320]!.t + 3 };
+    let held: number | undefined;
+    const { client } = await setup('page', records, {
+      // The second request (page 2, or the first time shard) is held while the ones after it are answered...
+      holdMs: (n, url) => {
+        const page = url.searchParams.get('page');
+        if (held !== undefined || !(page === '2' || (page === '1' && n === 2))) return 0;
+        held = n;
+        return 80;
+      },
+      // ...and the insert lands just before it is answered.
+      beforeRequest: (n, data) => n === held && data.insert(late),
+    });
+    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 40 }));
+    expect(error).toBeUndefined();
+    expect(held).toBeDefined();
+    expectExactly(ids.filter((id) => id !== late.id), idsOf(records));
+  });
+
+  it('a server that serves 500 of 1000 but counts page_of by the asked size: a short single page is confirmed, all 700 read', async () => {
+    const records = movingRecords(700, T0, 1100);
+    const { server, client } = await setup('page', records, { pageCap: 500, pageOfByAsked: true });
+    const stream = client.stream({ ...WINDOW, pageSize: 1000 });
+    const { ids, error } = await drain(stream);
+    expect(error).toBeUndefined();
+    expectExactly(ids, idsOf(records));
+    // The page, one confirming request at the size served (page_of 2 there), and the rest at 500.
+    expect(server.requests()).toBeLessThanOrEqual(4);
+  });
+
+  it('a short single page from a server that honours the size costs one confirming request, then ends', async () => {
+    const records = movingRecords(120, T0, 1100);
+    const { server, client } = await setup('page', records);
+    const { ids, error } = await drain(client.stream({ ...WINDOW, pageSize: 1000 }));
+    expect(error).toBeUndefined();
+    expectExactly(ids, idsOf(records));
+    expect(server.requests()).toBe(2);
   });
 });
 

@@ -3,16 +3,22 @@ import { PaginationError } from '../errors.js';
 import { OrderedQueue } from '../ordered.js';
 import { InvalidRecord, type OpenPages, type Page, type PagingContext } from '../pager.js';
 import { admitFresh, admitPage, Frontier, frontierSchema, MAX_STALLS, stallDelay, type Place } from './frontier.js';
+import { readShards, requestEnd, type ShardOutcome, type ShardState } from './page-shards.js';
+
+const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 /**
- * Page-number paging (`page` / `page_of`) over a closed window, newest first. Page 1 tells the page count; the
- * pages after it are fetched up to `concurrency` at once and delivered in order.
+ * Page-number paging (`page` / `page_of`) over a closed window, newest first.
  *
- * With record times and ids (`timeOf`, `idOf`) the read is checked as it goes: a changed page count, an empty or
- * short page before the last, or a page starting with a record already delivered all mean the data (or the
- * provider's page size) moved. The rest of the read is then re-anchored: page 1 of `[start, frontier]`, where the
- * frontier is the last delivered record, whose ties the frontier drops. A resumed read checks its one-record
- * overlap (the last delivered record must still sit where the checkpoint says) the same way.
+ * Without record times and ids, page 1 tells the page count and the pages after it are fetched up to
+ * `concurrency` at once, delivered in order. With them (`timeOf`, `idOf`: the checked read) page numbers are not
+ * trusted across requests, since a record deleted or inserted ahead of a boundary shifts it without a sign: the
+ * window is read as disjoint time shards of one page each, several in flight (page-shards.ts), and only a single
+ * second that holds a page or more is read by page number, one page at a time, with its page heads checked.
+ *
+ * Positions: `page` and `skip` place a read inside page numbering (a dense second, or an older build's checkpoint);
+ * otherwise (`page` 1, `skip` 0) the read resumes by time from `front`, the last delivered record, whose ties the
+ * frontier drops: page 1 of `[start, front.t + 1 ms)`.
  */
 export const pagePositionSchema = z
   .strictObject({
@@ -22,7 +28,7 @@ export const pagePositionSchema = z
     /** The page holding the next record, and how many of its records were already delivered. */
     page: z.number().int().min(1),
     skip: z.number().int().nonnegative(),
-    /** The end of the window the page numbers refer to, once the read was re-anchored. */
+    /** The end of the window the page numbers refer to (a dense second's end, or an older build's re-anchor). */
     hi: z.number().int().optional(),
     /** The page size the provider actually serves, once it served fewer than asked. */
     size: z.number().int().min(1).optional(),
@@ -71,43 +77,83 @@ export function pageStart(startMs: number, endMs: number): PagePosition {
 
 interface Read {
   hi: number;
+  /** The end to send, when it differs from `hi` (a server that includes its end second). */
+  end?: number;
   page: number;
   skip: number;
   size: number;
 }
 
-type Outcome = { kind: 'done' } | { kind: 'repair'; reason: string; size?: number };
+type Outcome = { kind: 'done' } | { kind: 'repair'; reason: string; size?: number } | { kind: 'left' };
 
 export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, PagePosition> {
   const { timeOf, idOf } = strategy;
   const checked = timeOf !== undefined && idOf !== undefined;
   const backoff = strategy.stallBackoffMs ?? 250;
+  const askedSize = strategy.size ?? 1000;
 
   return async function* (from, context) {
     if (from.start >= from.end) return;
     const front = new Frontier('desc', from.front);
-    let read: Read = { hi: from.hi ?? from.end, page: from.page, skip: from.skip, size: from.size ?? strategy.size ?? 1000 };
+    if (!checked) {
+      // Without record times and ids there is nothing to check: page numbers, `concurrency` at once.
+      yield* readPages({ hi: from.hi ?? from.end, page: from.page, skip: from.skip, size: from.size ?? askedSize }, front, context, from, strategy.concurrency);
+      return;
+    }
+    const state: ShardState = { size: from.size ?? askedSize, honoured: from.size ?? 0, inclusive: false };
+    // A position inside page numbering (a dense second, or a checkpoint of an older build) goes on by page number
+    // until the read leaves the frontier's second; every other read is by time shards (see page-shards.ts).
+    let pages: (Read & { below: number | undefined }) | undefined =
+      from.page > 1 || from.skip > 0
+        ? { hi: from.hi ?? from.end, page: from.page, skip: from.skip, size: state.size, below: front.t === undefined ? undefined : floorSecond(front.t) }
+        : undefined;
     let stalls = 0;
     while (true) {
-      const outcome: Outcome = yield* readPages(read, front, context, from);
+      let outcome: Outcome | ShardOutcome;
+      if (pages) {
+        outcome = yield* readPages(pages, front, context, from, 1, pages.below);
+        pages = undefined;
+      } else {
+        const top = Math.min(from.hi ?? from.end, front.t === undefined ? Infinity : front.t + 1);
+        outcome = yield* readShards({ strategy, timeOf: timeOf!, idOf: idOf!, askedSize }, from, top, state, front, context);
+      }
       if (outcome.kind === 'done') return;
-      context.stats.repairs++;
       stalls = front.progress() > 0 ? 0 : stalls + 1;
+      const reason = outcome.kind === 'repair' ? outcome.reason : outcome.kind === 'dense' ? `one second (${new Date(outcome.second).toISOString()}) holds a page or more` : 'page numbers left the dense second';
       if (stalls >= MAX_STALLS) {
-        throw new PaginationError(`${outcome.reason}; ${stalls} re-reads in a row brought no new record, so the read stops here (resume from the stream's checkpoint)`);
+        throw new PaginationError(`${reason}; ${stalls} re-reads in a row brought no new record, so the read stops here (resume from the stream's checkpoint)`);
+      }
+      if (outcome.kind === 'repair') {
+        context.stats.repairs++;
+        if (outcome.size !== undefined) state.size = outcome.size;
       }
       await stallDelay(stalls, backoff, context);
-      const t = front.t;
-      read = { hi: t === undefined ? read.hi : Math.min(read.hi, t + 1), page: 1, skip: 0, size: outcome.size ?? read.size };
+      if (outcome.kind === 'dense') {
+        // A second that holds a page or more cannot be cut by time: its pages are read by number, one at a time.
+        const hi = Math.min(from.hi ?? from.end, outcome.second + 1000);
+        pages = { hi, end: requestEnd(hi, state), page: 2, skip: 0, size: state.size, below: outcome.second };
+      }
     }
   };
 
-  async function* readPages(read: Read, front: Frontier, context: PagingContext, from: PagePosition): AsyncGenerator<Page<Raw, PagePosition>, Outcome> {
+  /**
+   * Page numbers over `[from.start, read.hi)`: the unchecked read (`concurrency` at once), and the checked read of
+   * a second too dense to cut by time (one page at a time, so an insert always shows at the next page's head).
+   * With `below`, returns `left` once a page ends before that instant: the read can go on by time again.
+   */
+  async function* readPages(
+    read: Read,
+    front: Frontier,
+    context: PagingContext,
+    from: PagePosition,
+    concurrency: number,
+    below?: number,
+  ): AsyncGenerator<Page<Raw, PagePosition>, Outcome> {
     const { signal, stats } = context;
     const { hi, size } = read;
     // Counted once answered: a prefetch dropped before it was sent cost the provider nothing.
     const fetchPage = async (page: number, taskSignal: AbortSignal) => {
-      const response = await strategy.fetch({ page, startMs: from.start, endMs: hi, size, signal: taskSignal });
+      const response = await strategy.fetch({ page, startMs: from.start, endMs: read.end ?? hi, size, signal: taskSignal });
       stats.requests++;
       return response;
     };
@@ -138,7 +184,7 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
     const queue = new OrderedQueue<PageResponse<Raw>>(signal);
     let nextToFetch = number + 1;
     const fill = () => {
-      while (queue.size < strategy.concurrency && nextToFetch <= pageCount) {
+      while (queue.size < concurrency && nextToFetch <= pageCount) {
         const page = nextToFetch++;
         queue.push((taskSignal) => fetchPage(page, taskSignal));
       }
@@ -193,6 +239,7 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
         skip = 0;
         first = false;
         if (number >= pageCount) return { kind: 'done' };
+        if (below !== undefined && lastTime(items) < below) return { kind: 'left' };
         if (!checked && items.length === 0) return { kind: 'done' };
         if (checked && items.length < size) {
           return { kind: 'repair', reason: `the provider served ${items.length} records on page ${number} of ${pageCount} where ${size} were asked`, size: Math.max(1, items.length) };
@@ -250,6 +297,15 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
       if (timeOf!(item) > t) return false;
     }
     return false;
+  }
+
+  /** The time of a page's last valid record (Infinity when it has none). */
+  function lastTime(items: ReadonlyArray<Raw | InvalidRecord>): number {
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i]!;
+      if (!(item instanceof InvalidRecord)) return timeOf!(item);
+    }
+    return Infinity;
   }
 
   function sameAsFront(raw: Raw, front: Frontier): boolean {

@@ -58,3 +58,65 @@ describe('page strategy', () => {
     expect(await stream(memoryPages(0, 10), 4).toArray()).toEqual([]);
   });
 });
+
+/** Records `{ id, t }` served the way TransactCDN pages them: whole-second windows, newest first, page and page_of. */
+function timedPages(records: ReadonlyArray<{ id: string; t: number }>, jitterMs = 0) {
+  const sorted = [...records].sort((a, b) => b.t - a.t || (a.id < b.id ? 1 : -1));
+  const calls: PageRequest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fetch = async (req: PageRequest) => {
+    calls.push(req);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    if (jitterMs) await new Promise((r) => setTimeout(r, Math.floor(Math.random() * jitterMs)));
+    inFlight--;
+    const lo = Math.floor(req.startMs / 1000) * 1000;
+    const hi = Math.ceil(req.endMs / 1000) * 1000;
+    const all = sorted.filter((r) => r.t >= lo && r.t < hi);
+    const items = all.slice((req.page - 1) * req.size, req.page * req.size);
+    return { items, pageCount: Math.ceil(all.length / req.size), raw: null };
+  };
+  return { fetch, calls, maxInFlight: () => maxInFlight, expected: sorted.map((r) => r.id) };
+}
+
+const timedStream = (api: ReturnType<typeof timedPages>, start: number, end: number, size: number, concurrency = 4) =>
+  createEventStream({
+    source: 'transactcdn.waf',
+    query: 'q',
+    start: () => pageStart(start, end),
+    open: pagePages({ concurrency, size, fetch: api.fetch, timeOf: (r: { t: number }) => r.t, idOf: (r: { id: string }) => r.id }),
+    normalize: (r: { id: string }) => r.id,
+    signals: [],
+  });
+
+describe('page strategy with record times and ids: time shards', () => {
+  const DAY = 86_400_000;
+  const T = 1_800_000_000_000;
+
+  it('reads an uneven day (a busy last ten minutes, sparse hours, an empty stretch) in order, with shards in flight', async () => {
+    const busy = Array.from({ length: 2000 }, (_, i) => ({ id: `b${i}`, t: T + DAY - 600_000 + Math.floor(i * 299.7) }));
+    const sparse = Array.from({ length: 1000 }, (_, i) => ({ id: `s${i}`, t: T + i * 40_000 + i * i * 30 }));
+    const api = timedPages([...busy, ...sparse], 4);
+    const stream = timedStream(api, T, T + DAY, 100);
+    expect(await stream.toArray()).toEqual(api.expected);
+    expect(api.maxInFlight()).toBeGreaterThan(1);
+    expect(api.maxInFlight()).toBeLessThanOrEqual(4);
+    // Every request is page 1 of a window inside the read's, on whole seconds inside it.
+    for (const call of api.calls) {
+      expect(call.page).toBe(1);
+      expect(call.startMs >= T && call.endMs <= T + DAY).toBe(true);
+    }
+    // 30 pages' worth: the shards' slack, the density changes and the empty stretch cost a bounded few more.
+    expect(api.calls.length).toBeLessThanOrEqual(45);
+    expect(stream.stats().repairs).toBe(0);
+  });
+
+  it('reads a second that holds more than a page by page number, then goes on by time', async () => {
+    const crowd = Array.from({ length: 350 }, (_, i) => ({ id: `c${i}`, t: T + 50_000 + (i % 997) }));
+    const around = Array.from({ length: 300 }, (_, i) => ({ id: `a${i}`, t: T + i * 333 }));
+    const api = timedPages([...crowd, ...around]);
+    expect(await timedStream(api, T, T + 200_000, 100).toArray()).toEqual(api.expected);
+    expect(api.calls.some((c) => c.page > 1)).toBe(true);
+  });
+});

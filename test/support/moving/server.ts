@@ -24,6 +24,11 @@ export interface Knobs {
   pageOfByAsked?: boolean;
   /** Called before request `n` (1-based) is answered: mutate the dataset here. */
   beforeRequest?: (n: number, data: Dataset) => void;
+  /**
+   * Milliseconds to hold request `n` before answering it (`beforeRequest` runs when the answer is made, after the
+   * hold): requests in flight at once are then answered out of order, as a loaded server answers them.
+   */
+  holdMs?: (n: number, url: URL) => number;
   /** Request numbers answered with `extra` more records than asked (a long page). */
   longPage?: { request: number; extra: number };
   /** Request numbers answered with an empty page (counts unchanged); `every: true` from that request on. */
@@ -90,13 +95,19 @@ export async function startMovingServer(style: Style, records: readonly MovingRe
   const sockets = new Set<Socket>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const n = ++state.n;
-    state.knobs.beforeRequest?.(n, state.data);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     urls.push(url.href);
-    const body = answer(style, url, n, state.data, state.knobs);
-    const text = JSON.stringify(body);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    const knobs = state.knobs;
+    const respond = () => {
+      knobs.beforeRequest?.(n, state.data);
+      const body = answer(style, url, n, state.data, knobs);
+      const text = JSON.stringify(body);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    const hold = knobs.holdMs?.(n, url) ?? 0;
+    if (hold > 0) setTimeout(respond, hold);
+    else respond();
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
