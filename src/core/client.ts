@@ -7,7 +7,7 @@ import { clientOptionsSchema, invalidRecordPolicy, parseClientOptions, resolveCl
 import { createEventStream, fingerprint, readCheckpoint, type Checkpoint, type EventStream, type OpenPages } from './pager.js';
 import { cursorPages, cursorPositionSchema, cursorStart } from './strategies/cursor.js';
 import { offsetPages, offsetPositionSchema, offsetStart } from './strategies/offset.js';
-import { pagePages, pagePositionSchema, pageStart } from './strategies/page.js';
+import { pagePages, pagePositionSchema, pageStart, type PageServerKnowledge } from './strategies/page.js';
 import { createTransport, type Transport } from './transport.js';
 import { parseInput, parseRecords, parseResponse } from './validate.js';
 
@@ -59,6 +59,13 @@ export function createProviderClient<D extends BuildableDefinition>(definition: 
     sign: credentials.sign,
   });
   const provider = definition.name;
+  // What page-numbered reads learned about the server, per source, for the reads after them (see PageStrategy.server).
+  const servers = new Map<string, PageServerKnowledge>();
+  const serverOf = (id: string): PageServerKnowledge => {
+    let known = servers.get(id);
+    if (!known) servers.set(id, (known = { honoured: 0, inclusive: false }));
+    return known;
+  };
 
   function list<S extends AnySource>(source: S, query: unknown, streamOptions: StreamOptions<Checkpoint> = {}): EventStream<EventOfSource<S>> {
     const s: AnySource = source;
@@ -118,6 +125,7 @@ export function createProviderClient<D extends BuildableDefinition>(definition: 
         const open = pagePages<unknown>({
           ...windowed,
           size,
+          server: serverOf(s.id),
           async fetch({ signal, ...ask }) {
             const { items, body, raw } = await fetchPage(build(ask), signal);
             const tells = s.tells(body);

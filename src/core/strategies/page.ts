@@ -69,6 +69,20 @@ export interface PageStrategy<Raw> {
   idOf?: ((raw: Raw) => string) | undefined;
   /** The first wait between re-reads that brought nothing new (doubling). Default 250 ms. */
   stallBackoffMs?: number | undefined;
+  /**
+   * What earlier reads learned about the server, shared by the reads of one client and source and updated by each:
+   * once a full page at a size was seen, a later read's short single page at that size needs no confirming
+   * request (a follow polls small windows; without this each poll would cost two requests).
+   */
+  server?: PageServerKnowledge | undefined;
+}
+
+/** What a page-numbered server showed about itself (see `PageStrategy.server`). */
+export interface PageServerKnowledge {
+  /** The largest page size it was seen to serve in full (0: none yet). */
+  honoured: number;
+  /** It includes its `end_time` second. */
+  inclusive: boolean;
 }
 
 export function pageStart(startMs: number, endMs: number): PagePosition {
@@ -100,7 +114,17 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
       yield* readPages({ hi: from.hi ?? from.end, page: from.page, skip: from.skip, size: from.size ?? askedSize }, front, context, from, strategy.concurrency);
       return;
     }
-    const state: ShardState = { size: from.size ?? askedSize, honoured: from.size ?? 0, inclusive: false };
+    const { server } = strategy;
+    const state: ShardState = { size: from.size ?? askedSize, honoured: Math.max(from.size ?? 0, server?.honoured ?? 0), inclusive: server?.inclusive ?? false };
+    try {
+      yield* checkedRead(from, front, state, context);
+    } finally {
+      // The last thing seen wins: a server that started capping lowers what later reads may trust.
+      if (server) Object.assign(server, { honoured: state.honoured, inclusive: state.inclusive });
+    }
+  };
+
+  async function* checkedRead(from: PagePosition, front: Frontier, state: ShardState, context: PagingContext): AsyncGenerator<Page<Raw, PagePosition>, void> {
     // A position inside page numbering (a dense second, or a checkpoint of an older build) goes on by page number
     // until the read leaves the frontier's second; every other read is by time shards (see page-shards.ts).
     let pages: (Read & { below: number | undefined }) | undefined =
@@ -134,7 +158,7 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
         pages = { hi, end: requestEnd(hi, state), page: 2, skip: 0, size: state.size, below: outcome.second };
       }
     }
-  };
+   }
 
   /**
    * Page numbers over `[from.start, read.hi)`: the unchecked read (`concurrency` at once), and the checked read of

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEventStream } from '../../../src/core/pager.js';
-import { pagePages, pageStart, type PagePosition, type PageRequest } from '../../../src/core/strategies/page.js';
+import { pagePages, pageStart, type PagePosition, type PageRequest, type PageServerKnowledge } from '../../../src/core/strategies/page.js';
 
 function memoryPages(total: number, size: number, jitterMs = 0) {
   const calls: number[] = [];
@@ -80,12 +80,12 @@ function timedPages(records: ReadonlyArray<{ id: string; t: number }>, jitterMs 
   return { fetch, calls, maxInFlight: () => maxInFlight, expected: sorted.map((r) => r.id) };
 }
 
-const timedStream = (api: ReturnType<typeof timedPages>, start: number, end: number, size: number, concurrency = 4) =>
+const timedStream = (api: ReturnType<typeof timedPages>, start: number, end: number, size: number, concurrency = 4, server?: PageServerKnowledge) =>
   createEventStream({
     source: 'transactcdn.waf',
     query: 'q',
     start: () => pageStart(start, end),
-    open: pagePages({ concurrency, size, fetch: api.fetch, timeOf: (r: { t: number }) => r.t, idOf: (r: { id: string }) => r.id }),
+    open: pagePages({ concurrency, size, fetch: api.fetch, timeOf: (r: { t: number }) => r.t, idOf: (r: { id: string }) => r.id, server }),
     normalize: (r: { id: string }) => r.id,
     signals: [],
   });
@@ -118,5 +118,25 @@ describe('page strategy with record times and ids: time shards', () => {
     const api = timedPages([...crowd, ...around]);
     expect(await timedStream(api, T, T + 200_000, 100).toArray()).toEqual(api.expected);
     expect(api.calls.some((c) => c.page > 1)).toBe(true);
+  });
+
+  it('a short single page needs no confirming request once an earlier read of the same server saw a full page at that size', async () => {
+    const records = Array.from({ length: 250 }, (_, i) => ({ id: `r${i}`, t: T + i * 1000 }));
+    const short = (server?: PageServerKnowledge) => {
+      const api = timedPages(records);
+      return timedStream(api, T + 200_000, T + 250_000, 100, 4, server).toArray().then((ids) => ({ ids, requests: api.calls.length, expected: api.expected }));
+    };
+    // Alone, a short page cannot be told from a capped one: it is confirmed by one more request.
+    const alone = await short();
+    expect(alone.requests).toBe(2);
+    // A multi-page read at size 100 shows the server serves full pages of 100; the next short read trusts it.
+    const server: PageServerKnowledge = { honoured: 0, inclusive: false };
+    const wide = timedPages(records);
+    expect(await timedStream(wide, T, T + 250_000, 100, 4, server).toArray()).toEqual(wide.expected);
+    expect(server.honoured).toBe(100);
+    const after = await short(server);
+    expect(after.ids).toEqual(alone.ids);
+    expect(after.ids).toEqual(records.slice(200).map((r) => r.id).reverse());
+    expect(after.requests).toBe(1);
   });
 });

@@ -68,6 +68,21 @@ describe.each(TARGET_KINDS)('TransactCDN client over %s', (kind) => {
     if (kind === 'loopback') expect(target.maxInFlight()).toBeGreaterThan(1);
   });
 
+  it('trusts a short single page without a confirming request once this client saw the server serve a full page', async () => {
+    const { fake, target, cdn } = await setup(kind, { waf: makeWafEvents(900, { startMs: T0, stepMs: 500 }) });
+    const short = { start: new Date(T0 + 400_000), end: new Date(T0 + 420_000), pageSize: 300 };
+    const expected = within(fake.waf, T0 + 400_000, T0 + 420_000).map((e) => e['Event ID']);
+    // Alone, a short page could be a capped one: one more request below it confirms the window is complete.
+    const before = target.requests().length;
+    expect((await cdn.wafEvents(short).toArray()).map((e) => e.id)).toEqual(expected);
+    expect(target.requests().length - before).toBe(2);
+    // A read with full pages of 300 shows the server honours the size; the same short read then costs one request.
+    await cdn.wafEvents({ start: new Date(T0), end: new Date(T0 + 450_000), pageSize: 300 }).toArray();
+    const after = target.requests().length;
+    expect((await cdn.wafEvents(short).toArray()).map((e) => e.id)).toEqual(expected);
+    expect(target.requests().length - after).toBe(1);
+  });
+
   it('drains the rate-limiting log with per_page and filters sent as the doc JSON', async () => {
     const { fake, target, cdn } = await setup(kind, { rateLimiting: makeRateLimitingEvents(1234, { startMs: T0, stepMs: 250 }) });
     const filters = { 'Rate Limiting Enforcement Type': ['DROP_REQUEST', 'ALERT'], Host: 'www.example.com' };
