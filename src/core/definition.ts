@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { eventCoreShape } from './event.js';
+import type { FollowOptions, FollowStream } from './follow.js';
 import type { ChunkRules } from './follow-read.js';
-import type { Logger } from './options.js';
+import type { Logger, StreamOptions } from './options.js';
+import type { Checkpoint, EventStream } from './pager.js';
 import type { Direction } from './strategies/frontier.js';
 import type { SignedRequest } from './transport.js';
 import type { Query } from './url.js';
@@ -125,8 +127,76 @@ export interface Credentials {
   readonly sign?: ((request: SignedRequest) => Record<string, string>) | undefined;
 }
 
+/**
+ * One setting of a provider's public client as generic front ends (the CLI) take it: a flag, its environment
+ * variable, and where the value goes. The order of a provider's fields is the order they are read and printed.
+ */
+export interface ClientField {
+  /** The CLI flag without `--` (`gcore-api-key`). */
+  readonly flag: string;
+  /** The environment variable the flag falls back to (`GCORE_API_KEY`). */
+  readonly env: string;
+  /** The client option it sets (`apiKey`), or with `query` the setting its sources' queries read (`projectId`). */
+  readonly option: string;
+  /** A credential: never printed (a resume command names its variable instead). */
+  readonly secret?: boolean | undefined;
+  /** Refused by name when absent from both the flag and the environment. */
+  readonly required?: boolean | undefined;
+  /** The value belongs to the sources' queries, not to the client options. */
+  readonly query?: boolean | undefined;
+}
+
+/** A time window `[start, end)`. */
+export interface TimeWindow {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/** The CLI's `--filter key=value` pairs of one source, `key → values` in the order given. */
+export type FilterPairs = ReadonlyMap<string, readonly string[]>;
+
+/** Any event a generic front end reads: it relies on `id` and `time` only (the client types the rest). */
+export interface BoundEvent {
+  readonly id: string;
+  readonly time: Date;
+}
+
+/**
+ * How generic code (CLI, workers) reads one source through the provider's public client without naming it.
+ * Queries arrive untyped from flags or job data; the public client validates them against its schemas.
+ */
+export interface SourceBinding<Client> {
+  /** The source's id (`gcore.waap`), one of the definition's sources. */
+  readonly id: string;
+  /** Short names the CLI accepts for it (`gcore`, `waf`). */
+  readonly aliases: readonly string[];
+  /** Its list takes a `start`/`end` window, so a backfill can shard it. */
+  readonly windowed: boolean;
+  /** A list read: `query` is the source's list query (a window included for windowed sources). */
+  list(client: Client, query: unknown, options: StreamOptions<Checkpoint>): EventStream<BoundEvent>;
+  /** A follow: `query` is the source's follow query (no window: that is the follow's business). */
+  follow(client: Client, query: unknown, options: FollowOptions): FollowStream<BoundEvent>;
+  /** The list query of CLI filter pairs over a window; `settings` holds the values of the `query` fields. */
+  listQuery(filters: FilterPairs, window: TimeWindow, settings: Readonly<Record<string, string>>): unknown;
+  /** The follow query of CLI filter pairs. */
+  followQuery(filters: FilterPairs, settings: Readonly<Record<string, string>>): unknown;
+}
+
+/** How generic code builds and drives a provider's public client (`createGcoreClient` and its methods). */
+export interface ClientBinding<Client> {
+  /** Builds the public client from options gathered from flags or configuration (its schema validates them). */
+  create(options: Readonly<Record<string, unknown>>): Client & { close(): Promise<void> };
+  readonly fields: readonly ClientField[];
+  readonly sources: readonly SourceBinding<Client>[];
+}
+
+/** Types a provider's client binding against its public client type. */
+export function defineClient<Client>(binding: ClientBinding<Client>): ClientBinding<Client> {
+  return binding;
+}
+
 /** Everything a provider adds: its name, its sources, and how its clients are configured and authenticate. */
-export interface ProviderDefinition<Name extends string = string, Sources extends readonly AnySource[] = readonly AnySource[], OS extends z.ZodType = z.ZodType> {
+export interface ProviderDefinition<Name extends string = string, Sources extends readonly AnySource[] = readonly AnySource[], OS extends z.ZodType = z.ZodType, Client = unknown> {
   readonly name: Name;
   /** How the provider is named in messages (`Gcore client options`). */
   readonly label: string;
@@ -139,12 +209,17 @@ export interface ProviderDefinition<Name extends string = string, Sources extend
   readonly auth: string;
   /** The credential, from the validated options; the secrets stay in the returned closures. */
   credentials(options: z.output<OS>): Credentials;
+  /**
+   * Its public client as generic front ends drive it. Optional: a provider without one streams through the
+   * library but is not offered by the CLI or the workers.
+   */
+  readonly client?: ClientBinding<Client> | undefined;
 }
 
 /** Keeps a definition's literal types (names, source ids, event types) for the unions derived from it. */
-export function defineProvider<const Name extends string, const Sources extends readonly AnySource[], OS extends z.ZodType>(
-  definition: ProviderDefinition<Name, Sources, OS>,
-): ProviderDefinition<Name, Sources, OS> {
+export function defineProvider<const Name extends string, const Sources extends readonly AnySource[], OS extends z.ZodType, Client = unknown>(
+  definition: ProviderDefinition<Name, Sources, OS, Client>,
+): ProviderDefinition<Name, Sources, OS, Client> {
   return definition;
 }
 
@@ -155,7 +230,7 @@ export function defineSource<const Id extends string, Raw, Event, FS extends z.Z
   return source;
 }
 
-type AnyDefinition = ProviderDefinition<string, readonly AnySource[], z.ZodType>;
+type AnyDefinition = ProviderDefinition<string, readonly AnySource[], z.ZodType, unknown>;
 
 /** The provider names of a list of definitions. */
 export type ProviderNameOf<Ds extends readonly AnyDefinition[]> = Ds[number]['name'];
@@ -163,6 +238,8 @@ export type ProviderNameOf<Ds extends readonly AnyDefinition[]> = Ds[number]['na
 export type SourceIdOf<Ds extends readonly AnyDefinition[]> = Ds[number]['sources'][number]['id'];
 /** The normalized events of a list of definitions, one member per source. */
 export type EventOfDefinitions<Ds extends readonly AnyDefinition[]> = ReturnType<Ds[number]['sources'][number]['normalize']>;
+/** The public client type a definition's binding builds (`never` for a provider without one). */
+export type ClientOf<D> = D extends { readonly client?: ClientBinding<infer C> | undefined } ? (unknown extends C ? never : C) : never;
 /** A source's normalized event. */
 export type EventOfSource<S extends AnySource> = ReturnType<S['normalize']>;
 
