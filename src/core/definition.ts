@@ -165,13 +165,13 @@ export interface BoundEvent {
  * How generic code (CLI, workers) reads one source through the provider's public client without naming it.
  * Queries arrive untyped from flags or job data; the public client validates them against its schemas.
  */
-export interface SourceBinding<Client> {
+export interface SourceBinding<Client, Id extends string = string, Windowed extends boolean = boolean> {
   /** The source's id (`gcore.waap`), one of the definition's sources. */
-  readonly id: string;
+  readonly id: Id;
   /** Short names the CLI accepts for it (`gcore`, `waf`). */
   readonly aliases: readonly string[];
   /** Its list takes a `start`/`end` window, so a backfill can shard it. */
-  readonly windowed: boolean;
+  readonly windowed: Windowed;
   /** A list read: `query` is the source's list query (a window included for windowed sources). */
   list(client: Client, query: unknown, options: StreamOptions<Checkpoint>): EventStream<BoundEvent>;
   /** A follow: `query` is the source's follow query (no window: that is the follow's business). */
@@ -182,21 +182,35 @@ export interface SourceBinding<Client> {
   followQuery(filters: FilterPairs, settings: Readonly<Record<string, string>>): unknown;
 }
 
+/** Options gathered from flags or configuration for a binding's `create` (its client's schema validates them). */
+export type GatheredOptions = Readonly<Record<string, unknown>>;
+
 /** How generic code builds and drives a provider's public client (`createGcoreClient` and its methods). */
-export interface ClientBinding<Client> {
-  /** Builds the public client from options gathered from flags or configuration (its schema validates them). */
-  create(options: Readonly<Record<string, unknown>>): Client & { close(): Promise<void> };
+export interface ClientBinding<Client, Sources extends readonly SourceBinding<Client>[] = readonly SourceBinding<Client>[]> {
+  /** Builds the public client. */
+  create(options: GatheredOptions): Client & { close(): Promise<void> };
   readonly fields: readonly ClientField[];
-  readonly sources: readonly SourceBinding<Client>[];
+  readonly sources: Sources;
 }
 
-/** Types a provider's client binding against its public client type. */
-export function defineClient<Client>(binding: ClientBinding<Client>): ClientBinding<Client> {
+/**
+ * Keeps a binding's client type (from `create`, whose parameter is annotated so it is inferred first) and each
+ * source's literal id and `windowed`, for the types derived from them (a backfill's sources).
+ */
+export function defineClient<Client, const Sources extends readonly SourceBinding<Client>[]>(binding: ClientBinding<Client, Sources>): ClientBinding<Client, Sources> {
   return binding;
 }
 
+/** Any client binding (its methods compare bivariantly, so every provider's binding is one). */
+export type AnyClientBinding = ClientBinding<unknown, readonly SourceBinding<unknown>[]>;
+
 /** Everything a provider adds: its name, its sources, and how its clients are configured and authenticate. */
-export interface ProviderDefinition<Name extends string = string, Sources extends readonly AnySource[] = readonly AnySource[], OS extends z.ZodType = z.ZodType, Client = unknown> {
+export interface ProviderDefinition<
+  Name extends string = string,
+  Sources extends readonly AnySource[] = readonly AnySource[],
+  OS extends z.ZodType = z.ZodType,
+  Binding extends AnyClientBinding | undefined = AnyClientBinding | undefined,
+> {
   readonly name: Name;
   /** How the provider is named in messages (`Gcore client options`). */
   readonly label: string;
@@ -213,13 +227,13 @@ export interface ProviderDefinition<Name extends string = string, Sources extend
    * Its public client as generic front ends drive it. Optional: a provider without one streams through the
    * library but is not offered by the CLI or the workers.
    */
-  readonly client?: ClientBinding<Client> | undefined;
+  readonly client?: Binding;
 }
 
 /** Keeps a definition's literal types (names, source ids, event types) for the unions derived from it. */
-export function defineProvider<const Name extends string, const Sources extends readonly AnySource[], OS extends z.ZodType, Client = unknown>(
-  definition: ProviderDefinition<Name, Sources, OS, Client>,
-): ProviderDefinition<Name, Sources, OS, Client> {
+export function defineProvider<const Name extends string, const Sources extends readonly AnySource[], OS extends z.ZodType, Binding extends AnyClientBinding | undefined = undefined>(
+  definition: ProviderDefinition<Name, Sources, OS, Binding>,
+): ProviderDefinition<Name, Sources, OS, Binding> {
   return definition;
 }
 
@@ -230,7 +244,7 @@ export function defineSource<const Id extends string, Raw, Event, FS extends z.Z
   return source;
 }
 
-type AnyDefinition = ProviderDefinition<string, readonly AnySource[], z.ZodType, unknown>;
+type AnyDefinition = ProviderDefinition<string, readonly AnySource[], z.ZodType, AnyClientBinding | undefined>;
 
 /** The provider names of a list of definitions. */
 export type ProviderNameOf<Ds extends readonly AnyDefinition[]> = Ds[number]['name'];
@@ -239,7 +253,9 @@ export type SourceIdOf<Ds extends readonly AnyDefinition[]> = Ds[number]['source
 /** The normalized events of a list of definitions, one member per source. */
 export type EventOfDefinitions<Ds extends readonly AnyDefinition[]> = ReturnType<Ds[number]['sources'][number]['normalize']>;
 /** The public client type a definition's binding builds (`never` for a provider without one). */
-export type ClientOf<D> = D extends { readonly client?: ClientBinding<infer C> | undefined } ? (unknown extends C ? never : C) : never;
+export type ClientOf<D> = D extends { readonly client?: infer B } ? (B extends ClientBinding<infer C, infer _S> ? C : never) : never;
+/** The source bindings a list of definitions declares. */
+export type SourceBindingOf<Ds extends readonly AnyDefinition[]> = NonNullable<Ds[number]['client']>['sources'][number];
 /** A source's normalized event. */
 export type EventOfSource<S extends AnySource> = ReturnType<S['normalize']>;
 

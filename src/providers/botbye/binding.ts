@@ -1,4 +1,4 @@
-import { defineClient, type FilterPairs, type TimeWindow } from '../../core/definition.js';
+import { defineClient, type GatheredOptions, type FilterPairs, type TimeWindow } from '../../core/definition.js';
 import { createBotByeClient, type BotByeClient, type BotByeClientOptions } from './client.js';
 import type { BotByeFollowQuery, BotByeRequestsQuery } from './filters.js';
 
@@ -22,8 +22,8 @@ export function botByeWhere(pairs: FilterPairs, window?: TimeWindow): unknown {
  * How the CLI and the workers drive a BotBye client. Queries arrive untyped (flags, job data): the casts hand them
  * to the client, whose query schema validates them (the `where` tree included) before any request.
  */
-export const botByeClientBinding = defineClient<BotByeClient>({
-  create: (options) => createBotByeClient(options as BotByeClientOptions),
+export const botByeClientBinding = defineClient({
+  create: (options: GatheredOptions) => createBotByeClient(options as BotByeClientOptions),
   fields: [
     { flag: 'botbye-api-key', env: 'BOTBYE_API_KEY', option: 'apiKey', secret: true, required: true },
     { flag: 'botbye-account-id', env: 'BOTBYE_ACCOUNT_ID', option: 'accountId', required: true },

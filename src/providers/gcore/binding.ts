@@ -1,4 +1,4 @@
-import { defineClient, type FilterPairs } from '../../core/definition.js';
+import { defineClient, type GatheredOptions, type FilterPairs } from '../../core/definition.js';
 import { createGcoreClient, type GcoreClient, type GcoreClientOptions, type GcoreFollowQuery } from './client.js';
 import type { GcoreRequestsQuery } from './filters.js';
 
@@ -21,8 +21,8 @@ export function gcoreFilters(pairs: FilterPairs): Record<string, unknown> {
  * How the CLI and the workers drive a Gcore client. Queries arrive untyped (flags, job data): the casts hand them
  * to the client, whose filter schema validates them before any request.
  */
-export const gcoreClientBinding = defineClient<GcoreClient>({
-  create: (options) => createGcoreClient(options as GcoreClientOptions),
+export const gcoreClientBinding = defineClient({
+  create: (options: GatheredOptions) => createGcoreClient(options as GcoreClientOptions),
   fields: [
     { flag: 'gcore-api-key', env: 'GCORE_API_KEY', option: 'apiKey', secret: true, required: true },
     { flag: 'gcore-base-url', env: 'GCORE_BASE_URL', option: 'baseUrl' },

@@ -1,4 +1,4 @@
-import { defineClient, type FilterPairs } from '../../core/definition.js';
+import { defineClient, type GatheredOptions, type FilterPairs } from '../../core/definition.js';
 import { createTransactCdnClient, type TransactCdnClient, type TransactCdnClientOptions } from './client.js';
 import type { TransactCdnRateLimitingEventsQuery, TransactCdnRateLimitingFollowQuery, TransactCdnWafEventsQuery, TransactCdnWafFollowQuery } from './filters.js';
 
@@ -9,8 +9,8 @@ const filtersOf = (pairs: FilterPairs) => (pairs.size ? { filters: Object.fromEn
  * How the CLI and the workers drive a TransactCDN client. Queries arrive untyped (flags, job data): the casts hand
  * them to the client, whose query schemas validate them before any request.
  */
-export const transactCdnClientBinding = defineClient<TransactCdnClient>({
-  create: (options) => createTransactCdnClient(options as TransactCdnClientOptions),
+export const transactCdnClientBinding = defineClient({
+  create: (options: GatheredOptions) => createTransactCdnClient(options as TransactCdnClientOptions),
   fields: [
     { flag: 'transactcdn-token', env: 'TRANSACTCDN_TOKEN', option: 'token', secret: true, required: true },
     { flag: 'transactcdn-account', env: 'TRANSACTCDN_ACCOUNT', option: 'accountNumber', required: true },
