@@ -24,6 +24,8 @@ Examples:
 const HELPS: Record<string, string> = { demo: DEMO_HELP, export: EXPORT_HELP, follow: FOLLOW_HELP, simulate: SIMULATE_HELP };
 /** The secret fields' environment variables, by flag, as the providers declare them. */
 const SECRET_ENV = new Map(FIELDS.filter((field) => field.secret).map((field) => [field.flag, field.env]));
+/** The client options the providers' flags set (`apiKey`, `baseUrl`, …): a bad one is a flag, not a filter. */
+const CLIENT_OPTIONS = new Set(FIELDS.filter((field) => !field.query).map((field) => field.option));
 
 /** Runs one command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -77,7 +79,7 @@ function filterMessage(error: FilterValidationError): string {
   const issue = error.issues[0];
   if (!issue) return error.message;
   const path = issue.path.replace(/^filters\./, '');
-  const flag = path === 'start' ? '--since' : path === 'end' ? '--until' : /^(apiKey|token|accountNumber|accountId|baseUrl)$/.test(path) ? `--… ${path}` : `--filter ${path}`;
+  const flag = path === 'start' ? '--since' : path === 'end' ? '--until' : CLIENT_OPTIONS.has(path) ? `--… ${path}` : `--filter ${path}`;
   return `${flag}: ${issue.message}`;
 }
 
