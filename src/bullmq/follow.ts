@@ -6,15 +6,12 @@ import type { Source } from '../providers/registry.js';
 import type { FollowClock, FollowOptions, FollowStream } from '../core/follow.js';
 import { parseInput } from '../core/validate.js';
 import type { SecurityEvent } from '../events.js';
-import type { BotByeFollowQuery } from '../providers/botbye/client.js';
-import type { GcoreFollowFilters } from '../providers/gcore/client.js';
-import type { WafEventsQuery, RateLimitingEventsQuery } from '../providers/transactcdn/client.js';
 import { redisCheckpointStore } from './checkpoint-store.js';
 
-/** The sources a follow schedule may name (those this module wires a client method for, below). */
-const sourceSchema = z.enum(['gcore.waap', 'transactcdn.waf', 'transactcdn.rate_limiting', 'botbye.requests'] as const satisfies readonly Source[]);
+/** The sources a follow schedule may name: every source whose provider declares a client binding. */
+const sourceSchema = z.enum(BOUND_SOURCES);
 import type { RedisCommands } from './redis.js';
-import { checkTenant, type ResolveTenant, type TenantClients } from './sources.js';
+import { BOUND_SOURCES, checkTenant, openFollow as openSourceFollow, type ResolveTenant, type TenantClients } from './sources.js';
 
 /** What a follow job carries: a tenant name, a source and its filters. Never a credential. */
 export const followJobSchema = z.strictObject({
@@ -93,21 +90,7 @@ export interface FollowWorkerOptions {
 }
 
 function openFollow(clients: TenantClients, job: FollowJobData, options: FollowOptions): FollowStream<SecurityEvent> {
-  const missing = (name: string) => new FilterValidationError('wafstream/bullmq tenant', [{ path: name, message: `tenant ${job.tenant} has no ${name} client in this worker's configuration` }]);
-  switch (job.source) {
-    case 'gcore.waap':
-      if (!clients.gcore) throw missing('gcore');
-      return clients.gcore.follow(job.filters as GcoreFollowFilters, options);
-    case 'transactcdn.waf':
-      if (!clients.transactcdn) throw missing('transactcdn');
-      return clients.transactcdn.followWafEvents(job.filters as Omit<WafEventsQuery, 'start' | 'end'>, options);
-    case 'transactcdn.rate_limiting':
-      if (!clients.transactcdn) throw missing('transactcdn');
-      return clients.transactcdn.followRateLimitingEvents(job.filters as Omit<RateLimitingEventsQuery, 'start' | 'end'>, options);
-    case 'botbye.requests':
-      if (!clients.botbye) throw missing('botbye');
-      return clients.botbye.follow(job.filters as BotByeFollowQuery, options);
-  }
+  return openSourceFollow(clients, job.tenant, job.source, job.filters, options);
 }
 
 const LOCK_MS = 30_000;

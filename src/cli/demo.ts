@@ -2,6 +2,7 @@ import { startSimulator } from '../testing/simulator.js';
 import { oneOf, parse, UsageError } from './args.js';
 import { runExport } from './export.js';
 import { FORMATS } from './output.js';
+import { simulatorValues } from './registry.js';
 import { SOURCES } from './sources.js';
 
 export const DEMO_HELP = `wafstream demo [--records N] [--format ndjson|ecs|ocsf|raw] [--seed N]
@@ -22,7 +23,6 @@ export async function demo(argv: string[]): Promise<'help' | void> {
   const seed = count('seed', values.seed, 42);
   const sim = await startSimulator({ seed, records });
   try {
-    const { gcore, transactcdn, botbye } = sim.credentials;
     const now = Date.now();
     await runExport({
       sources: [...SOURCES],
@@ -30,17 +30,7 @@ export async function demo(argv: string[]): Promise<'help' | void> {
       filters: [],
       format,
       out: undefined,
-      credentials: {
-        'gcore-api-key': gcore.apiKey,
-        'gcore-base-url': gcore.baseUrl,
-        'transactcdn-token': transactcdn.token,
-        'transactcdn-account': transactcdn.accountNumber,
-        'transactcdn-base-url': transactcdn.baseUrl,
-        'botbye-api-key': botbye.apiKey,
-        'botbye-account-id': botbye.accountId,
-        'botbye-project-id': sim.botbyeProjectId,
-        'botbye-base-url': botbye.baseUrl,
-      },
+      credentials: Object.fromEntries([...simulatorValues(sim)].map(([field, value]) => [field.flag, value])),
       fingerprint: 'demo',
     });
   } finally {

@@ -4,6 +4,7 @@ import { isUsageError } from './args.js';
 import { DEMO_HELP, demo } from './demo.js';
 import { EXPORT_HELP, planExport, runExport } from './export.js';
 import { FOLLOW_HELP, follow } from './follow.js';
+import { FIELDS } from './registry.js';
 import { SIMULATE_HELP, simulate } from './simulate.js';
 
 const HELP = `wafstream: WAF and bot-protection events from Gcore WAAP, TransactCDN and BotBye
@@ -21,8 +22,10 @@ Examples:
   wafstream export gcore --since 24h --format ecs --out gcore.ndjson`;
 
 const HELPS: Record<string, string> = { demo: DEMO_HELP, export: EXPORT_HELP, follow: FOLLOW_HELP, simulate: SIMULATE_HELP };
-const SECRET_FLAGS = /^--(gcore-api-key|transactcdn-token|botbye-api-key)(=.*)?$/;
-const SECRET_ENV: Record<string, string> = { 'gcore-api-key': 'GCORE_API_KEY', 'transactcdn-token': 'TRANSACTCDN_TOKEN', 'botbye-api-key': 'BOTBYE_API_KEY' };
+/** The secret fields' environment variables, by flag, as the providers declare them. */
+const SECRET_ENV = new Map(FIELDS.filter((field) => field.secret).map((field) => [field.flag, field.env]));
+/** The client options the providers' flags set (`apiKey`, `baseUrl`, …): a bad one is a flag, not a filter. */
+const CLIENT_OPTIONS = new Set(FIELDS.filter((field) => !field.query).map((field) => field.option));
 
 /** Runs one command line; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -76,7 +79,7 @@ function filterMessage(error: FilterValidationError): string {
   const issue = error.issues[0];
   if (!issue) return error.message;
   const path = issue.path.replace(/^filters\./, '');
-  const flag = path === 'start' ? '--since' : path === 'end' ? '--until' : /^(apiKey|token|accountNumber|accountId|baseUrl)$/.test(path) ? `--… ${path}` : `--filter ${path}`;
+  const flag = path === 'start' ? '--since' : path === 'end' ? '--until' : CLIENT_OPTIONS.has(path) ? `--… ${path}` : `--filter ${path}`;
   return `${flag}: ${issue.message}`;
 }
 
@@ -84,10 +87,11 @@ function filterMessage(error: FilterValidationError): string {
 function resumeCommand(argv: string[]): string {
   const out: string[] = ['wafstream'];
   for (let i = 0; i < argv.length; i++) {
-    const m = SECRET_FLAGS.exec(argv[i]!);
-    if (!m) out.push(quote(argv[i]!));
+    const m = /^--([^=]+)(=.*)?$/.exec(argv[i]!);
+    const env = m ? SECRET_ENV.get(m[1]!) : undefined;
+    if (!m || env === undefined) out.push(quote(argv[i]!));
     else {
-      out.push(`--${m[1]} "$${SECRET_ENV[m[1]!]}"`);
+      out.push(`--${m[1]} "$${env}"`);
       if (m[2] === undefined) i++;
     }
   }

@@ -1,6 +1,7 @@
 import { startSimulator } from '../testing/simulator.js';
 import { duration, parse } from './args.js';
 import { count } from './demo.js';
+import { simulatorValues } from './registry.js';
 
 export const SIMULATE_HELP = `wafstream simulate [--port N] [--records N] [--seed N] [--arrival-every 1s]
 
@@ -18,18 +19,7 @@ export async function simulate(argv: string[]): Promise<'help' | void> {
   const port = count('port', values.port, 0);
   const arrivalEveryMs = values['arrival-every'] === undefined ? 0 : duration('arrival-every', values['arrival-every']);
   const sim = await startSimulator({ port, seed: count('seed', values.seed, 42), records: count('records', values.records, 1000), arrivalEveryMs });
-  const { gcore, transactcdn, botbye } = sim.credentials;
-  const env = {
-    GCORE_API_KEY: gcore.apiKey,
-    GCORE_BASE_URL: gcore.baseUrl,
-    TRANSACTCDN_TOKEN: transactcdn.token,
-    TRANSACTCDN_ACCOUNT: transactcdn.accountNumber,
-    TRANSACTCDN_BASE_URL: transactcdn.baseUrl,
-    BOTBYE_API_KEY: botbye.apiKey,
-    BOTBYE_ACCOUNT_ID: botbye.accountId,
-    BOTBYE_PROJECT_ID: sim.botbyeProjectId,
-    BOTBYE_BASE_URL: botbye.baseUrl,
-  };
+  const env = Object.fromEntries([...simulatorValues(sim)].map(([field, value]) => [field.env, value]));
   // The simulator's own keys, made up from the seed: printing them is the point of this command.
   process.stdout.write(Object.entries(env).map(([k, v]) => `export ${k}=${v}\n`).join(''));
   process.stderr.write(`simulator listening on ${sim.url} (Ctrl-C to stop)\n`);

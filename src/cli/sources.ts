@@ -3,61 +3,37 @@ import type { SecurityEvent } from '../events.js';
 import type { Logger } from '../core/options.js';
 import type { Source } from '../providers/registry.js';
 import type { FollowOptions } from '../core/follow.js';
-import { createBotByeClient } from '../providers/botbye/client.js';
-import { createGcoreClient } from '../providers/gcore/client.js';
-import { createTransactCdnClient } from '../providers/transactcdn/client.js';
+import type { ClientField } from '../core/definition.js';
 import { UsageError, type FilterArg } from './args.js';
+import { BOUND_SOURCES, FIELDS, PROVIDERS, type BoundProvider, type BoundSource } from './registry.js';
 
-export const SOURCES = ['gcore.waap', 'transactcdn.waf', 'transactcdn.rate_limiting', 'botbye.requests'] as const satisfies readonly Source[];
-const ALIASES: Record<string, Source> = { gcore: 'gcore.waap', waf: 'transactcdn.waf', 'rate-limiting': 'transactcdn.rate_limiting', botbye: 'botbye.requests' };
-const PROVIDER: Record<Source, 'gcore' | 'transactcdn' | 'botbye'> = {
-  'gcore.waap': 'gcore',
-  'transactcdn.waf': 'transactcdn',
-  'transactcdn.rate_limiting': 'transactcdn',
-  'botbye.requests': 'botbye',
-};
+/** Every source id, in registry order. */
+export const SOURCES: readonly Source[] = BOUND_SOURCES.map((source) => source.id);
+/** Short names (`gcore`, `waf`, …), as each provider's binding declares them. */
+const ALIASES: Record<string, Source> = Object.fromEntries(BOUND_SOURCES.flatMap((source) => source.binding.aliases.map((alias) => [alias, source.id])));
+const BY_ID = new Map<string, BoundSource>(BOUND_SOURCES.map((source) => [source.id, source]));
 
 /** Flags for credentials and base URLs; each falls back to its environment variable. */
-export const CREDENTIAL_FLAGS = {
-  'gcore-api-key': { type: 'string' },
-  'gcore-base-url': { type: 'string' },
-  'transactcdn-token': { type: 'string' },
-  'transactcdn-account': { type: 'string' },
-  'transactcdn-base-url': { type: 'string' },
-  'botbye-api-key': { type: 'string' },
-  'botbye-account-id': { type: 'string' },
-  'botbye-project-id': { type: 'string' },
-  'botbye-base-url': { type: 'string' },
-} as const;
-const ENV: Record<keyof typeof CREDENTIAL_FLAGS, string> = {
-  'gcore-api-key': 'GCORE_API_KEY',
-  'gcore-base-url': 'GCORE_BASE_URL',
-  'transactcdn-token': 'TRANSACTCDN_TOKEN',
-  'transactcdn-account': 'TRANSACTCDN_ACCOUNT',
-  'transactcdn-base-url': 'TRANSACTCDN_BASE_URL',
-  'botbye-api-key': 'BOTBYE_API_KEY',
-  'botbye-account-id': 'BOTBYE_ACCOUNT_ID',
-  'botbye-project-id': 'BOTBYE_PROJECT_ID',
-  'botbye-base-url': 'BOTBYE_BASE_URL',
-};
-export type Credentials = Partial<Record<keyof typeof CREDENTIAL_FLAGS, string>>;
+export const CREDENTIAL_FLAGS: Readonly<Record<string, { readonly type: 'string' }>> = Object.fromEntries(FIELDS.map((field) => [field.flag, { type: 'string' } as const]));
+/** Credential and base-URL values by flag name. */
+export type Credentials = Partial<Record<string, string>>;
 
-/** Source names from positionals (`gcore`, `waf`, `rate-limiting`, `botbye`, `all`, or the full ids). */
+/** Source names from positionals (the declared aliases, `all`, or the full ids). */
 export function sourceList(names: readonly string[]): Source[] {
   if (names.length === 0) throw new UsageError(`<source>: name at least one of ${Object.keys(ALIASES).join(', ')} (or all)`);
   const out = new Set<Source>();
   for (const name of names) {
     if (name === 'all') SOURCES.forEach((s) => out.add(s));
     else if (ALIASES[name]) out.add(ALIASES[name]);
-    else if ((SOURCES as readonly string[]).includes(name)) out.add(name as Source);
+    else if (BY_ID.has(name)) out.add(name as Source);
     else throw new UsageError(`<source>: "${name}" is not one of ${Object.keys(ALIASES).join(', ')}, all`);
   }
   return [...out];
 }
 
-function credential(values: Credentials, flag: keyof typeof CREDENTIAL_FLAGS, required: boolean): string | undefined {
-  const value = values[flag] ?? process.env[ENV[flag]];
-  if (required && !value) throw new UsageError(`--${flag}: is required (or set ${ENV[flag]})`);
+function credential(values: Credentials, field: ClientField): string | undefined {
+  const value = values[field.flag] ?? process.env[field.env];
+  if (field.required && !value) throw new UsageError(`--${field.flag}: is required (or set ${field.env})`);
   return value || undefined;
 }
 
@@ -71,27 +47,11 @@ function filtersFor(source: Source, all: readonly FilterArg[]): Map<string, stri
   return map;
 }
 
-const GCORE_SCALARS = new Set(['limit', 'ordering']);
-const GCORE_NUMBERS = new Set(['domains', 'exclude_domains', 'limit']);
-const asNumber = (v: string) => (/^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
-const scalar = (v: string): string | number | boolean => (v === 'true' ? true : v === 'false' ? false : asNumber(v));
-
-function gcoreFilters(map: Map<string, string[]>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, values] of map) {
-    const typed = GCORE_NUMBERS.has(key) ? values.map(asNumber) : values;
-    out[key] = GCORE_SCALARS.has(key) ? typed.at(-1) : typed;
-  }
-  return out;
-}
-
-function botbyeWhere(map: Map<string, string[]>, window?: { start: Date; end: Date }): unknown {
-  const leaves: unknown[] = [];
-  for (const [key, values] of map) {
-    leaves.push(values.length === 1 ? { predicate: 'eq', fieldPath: key, value: scalar(values[0]!) } : { predicate: 'in', fieldPath: key, value: values.map(scalar) });
-  }
-  if (window) leaves.push({ predicate: 'gte', fieldPath: 'createdAt', value: window.start }, { predicate: 'lt', fieldPath: 'createdAt', value: window.end });
-  return leaves.length === 0 ? undefined : leaves.length === 1 ? leaves[0] : { predicate: 'and', operands: leaves };
+/** A provider's client, built, and the values of its `query` fields (a BotBye project id). */
+interface Built {
+  readonly client: unknown;
+  readonly settings: Readonly<Record<string, string>>;
+  close(): Promise<void>;
 }
 
 /** What every list or follow stream the CLI reads offers. */
@@ -116,9 +76,10 @@ export interface Wiring {
  * checked (credentials, filters) is checked here or when a stream is made, before any request.
  */
 export function wire(sources: readonly Source[], creds: Credentials, filterArgs: readonly FilterArg[], logger?: Logger): Wiring {
-  const needs = new Set(sources.map((s) => PROVIDER[s]));
+  const chosen = sources.map((id) => BY_ID.get(id)!);
+  const needs = PROVIDERS.filter((provider) => chosen.some((source) => source.provider === provider));
   for (const f of filterArgs) {
-    if (f.scope !== undefined && !ALIASES[f.scope] && !(SOURCES as readonly string[]).includes(f.scope)) throw new UsageError(`--filter: "${f.scope}" is not a source`);
+    if (f.scope !== undefined && !ALIASES[f.scope] && !BY_ID.has(f.scope)) throw new UsageError(`--filter: "${f.scope}" is not a source`);
   }
   // The clients' own Agent settings, composed with a counter of requests for the progress line.
   let requests = 0;
@@ -128,57 +89,41 @@ export function wire(sources: readonly Source[], creds: Credentials, filterArgs:
     return dispatch(opts, handler);
   });
   const common = { dispatcher: counted, ...(logger ? { logger } : {}) };
-  const gcore = needs.has('gcore')
-    ? createGcoreClient({ apiKey: credential(creds, 'gcore-api-key', true)!, baseUrl: credential(creds, 'gcore-base-url', false), ...common })
-    : undefined;
-  const cdn = needs.has('transactcdn')
-    ? createTransactCdnClient({
-        token: credential(creds, 'transactcdn-token', true)!,
-        accountNumber: credential(creds, 'transactcdn-account', true)!,
-        baseUrl: credential(creds, 'transactcdn-base-url', false),
-        ...common,
-      })
-    : undefined;
-  const botbyeProject = needs.has('botbye') ? credential(creds, 'botbye-project-id', true)! : '';
-  const bots = needs.has('botbye')
-    ? createBotByeClient({
-        apiKey: credential(creds, 'botbye-api-key', true)!,
-        accountId: credential(creds, 'botbye-account-id', true)!,
-        baseUrl: credential(creds, 'botbye-base-url', true)!,
-        ...common,
-      })
-    : undefined;
+  const built = new Map<BoundProvider, Built>();
+  for (const provider of needs) {
+    // Query settings (a project id) are read before the client's own fields, so a missing one is named first.
+    const ordered = [...provider.client.fields.filter((f) => f.query), ...provider.client.fields.filter((f) => !f.query)];
+    const options: Record<string, unknown> = {};
+    const settings: Record<string, string> = {};
+    for (const field of ordered) {
+      const value = credential(creds, field);
+      if (field.query) settings[field.option] = value ?? '';
+      else options[field.option] = value;
+    }
+    const client = provider.client.create({ ...options, ...common });
+    built.set(provider, { client, settings, close: () => client.close() });
+  }
   const opt = (resume: unknown) => (resume === undefined ? {} : { resume: resume as never });
+  const of = (id: Source) => {
+    const source = BY_ID.get(id)!;
+    return { source, built: built.get(source.provider)!, pairs: filtersFor(id, filterArgs) };
+  };
+  // The bindings' streams carry each source's own events; every one is a `SecurityEvent` (the union of them all).
+  type Events = AsyncIterable<SecurityEvent>;
   return {
-    list(source, { start, end }, resume) {
-      const map = filtersFor(source, filterArgs);
-      switch (source) {
-        case 'gcore.waap':
-          return gcore!.requests({ ...gcoreFilters(map), start, end } as never, opt(resume));
-        case 'transactcdn.waf':
-          return cdn!.wafEvents({ start, end, ...(map.size ? { filters: Object.fromEntries(map) as never } : {}) }, opt(resume));
-        case 'transactcdn.rate_limiting':
-          return cdn!.rateLimitingEvents({ start, end, ...(map.size ? { filters: Object.fromEntries(map) as never } : {}) }, opt(resume));
-        default:
-          return bots!.requests({ projectId: botbyeProject, where: botbyeWhere(map, { start, end }) as never }, opt(resume));
-      }
+    list(id, window, resume) {
+      const { source, built: b, pairs } = of(id);
+      const stream = source.binding.list(b.client, source.binding.listQuery(pairs, window, b.settings), opt(resume));
+      return stream as typeof stream & Events;
     },
-    follow(source, options) {
-      const map = filtersFor(source, filterArgs);
-      switch (source) {
-        case 'gcore.waap':
-          return gcore!.follow(gcoreFilters(map) as never, options);
-        case 'transactcdn.waf':
-          return cdn!.followWafEvents(map.size ? { filters: Object.fromEntries(map) as never } : {}, options);
-        case 'transactcdn.rate_limiting':
-          return cdn!.followRateLimitingEvents(map.size ? { filters: Object.fromEntries(map) as never } : {}, options);
-        default:
-          return bots!.follow({ projectId: botbyeProject, ...(map.size ? { where: botbyeWhere(map) as never } : {}) }, options);
-      }
+    follow(id, options) {
+      const { source, built: b, pairs } = of(id);
+      const stream = source.binding.follow(b.client, source.binding.followQuery(pairs, b.settings), options);
+      return stream as typeof stream & Events;
     },
     requests: () => requests,
     close: async () => {
-      await Promise.all([gcore?.close(), cdn?.close(), bots?.close()]);
+      await Promise.all([...built.values()].map((b) => b.close()));
       await agent.close();
     },
   };

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { eventCoreShape } from './event.js';
+import type { FollowOptions, FollowStream } from './follow.js';
 import type { ChunkRules } from './follow-read.js';
-import type { Logger } from './options.js';
+import type { Logger, StreamOptions } from './options.js';
+import type { Checkpoint, EventStream } from './pager.js';
 import type { Direction } from './strategies/frontier.js';
 import type { SignedRequest } from './transport.js';
 import type { Query } from './url.js';
@@ -125,8 +127,90 @@ export interface Credentials {
   readonly sign?: ((request: SignedRequest) => Record<string, string>) | undefined;
 }
 
+/**
+ * One setting of a provider's public client as generic front ends (the CLI) take it: a flag, its environment
+ * variable, and where the value goes. The order of a provider's fields is the order they are read and printed.
+ */
+export interface ClientField {
+  /** The CLI flag without `--` (`gcore-api-key`). */
+  readonly flag: string;
+  /** The environment variable the flag falls back to (`GCORE_API_KEY`). */
+  readonly env: string;
+  /** The client option it sets (`apiKey`), or with `query` the setting its sources' queries read (`projectId`). */
+  readonly option: string;
+  /** A credential: never printed (a resume command names its variable instead). */
+  readonly secret?: boolean | undefined;
+  /** Refused by name when absent from both the flag and the environment. */
+  readonly required?: boolean | undefined;
+  /** The value belongs to the sources' queries, not to the client options. */
+  readonly query?: boolean | undefined;
+}
+
+/** A time window `[start, end)`. */
+export interface TimeWindow {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/** The CLI's `--filter key=value` pairs of one source, `key → values` in the order given. */
+export type FilterPairs = ReadonlyMap<string, readonly string[]>;
+
+/** Any event a generic front end reads: it relies on `id` and `time` only (the client types the rest). */
+export interface BoundEvent {
+  readonly id: string;
+  readonly time: Date;
+}
+
+/**
+ * How generic code (CLI, workers) reads one source through the provider's public client without naming it.
+ * Queries arrive untyped from flags or job data; the public client validates them against its schemas.
+ */
+export interface SourceBinding<Client, Id extends string = string, Windowed extends boolean = boolean> {
+  /** The source's id (`gcore.waap`), one of the definition's sources. */
+  readonly id: Id;
+  /** Short names the CLI accepts for it (`gcore`, `waf`). */
+  readonly aliases: readonly string[];
+  /** Its list takes a `start`/`end` window, so a backfill can shard it. */
+  readonly windowed: Windowed;
+  /** A list read: `query` is the source's list query (a window included for windowed sources). */
+  list(client: Client, query: unknown, options: StreamOptions<Checkpoint>): EventStream<BoundEvent>;
+  /** A follow: `query` is the source's follow query (no window: that is the follow's business). */
+  follow(client: Client, query: unknown, options: FollowOptions): FollowStream<BoundEvent>;
+  /** The list query of CLI filter pairs over a window; `settings` holds the values of the `query` fields. */
+  listQuery(filters: FilterPairs, window: TimeWindow, settings: Readonly<Record<string, string>>): unknown;
+  /** The follow query of CLI filter pairs. */
+  followQuery(filters: FilterPairs, settings: Readonly<Record<string, string>>): unknown;
+}
+
+/** Options gathered from flags or configuration for a binding's `create` (its client's schema validates them). */
+export type GatheredOptions = Readonly<Record<string, unknown>>;
+
+/** How generic code builds and drives a provider's public client (`createGcoreClient` and its methods). */
+export interface ClientBinding<Client, Sources extends readonly SourceBinding<Client>[] = readonly SourceBinding<Client>[]> {
+  /** Builds the public client. */
+  create(options: GatheredOptions): Client & { close(): Promise<void> };
+  readonly fields: readonly ClientField[];
+  readonly sources: Sources;
+}
+
+/**
+ * Keeps a binding's client type (from `create`, whose parameter is annotated so it is inferred first) and each
+ * source's literal id and `windowed`, for the types derived from them (a backfill's sources).
+ */
+export function defineClient<Client, const Sources extends readonly SourceBinding<Client>[]>(binding: ClientBinding<Client, Sources>): ClientBinding<Client, Sources> {
+  return binding;
+}
+
+/** Any client binding (its methods compare bivariantly, so every provider's binding is one). */
+export type AnyClientBinding = ClientBinding<unknown, readonly SourceBinding<unknown>[]>;
+
 /** Everything a provider adds: its name, its sources, and how its clients are configured and authenticate. */
-export interface ProviderDefinition<Name extends string = string, Sources extends readonly AnySource[] = readonly AnySource[], OS extends z.ZodType = z.ZodType> {
+export interface ProviderDefinition<
+  Name extends string = string,
+  Sources extends readonly AnySource[] = readonly AnySource[],
+  OS extends z.ZodType = z.ZodType,
+  Binding extends AnyClientBinding | undefined = AnyClientBinding | undefined,
+> {
   readonly name: Name;
   /** How the provider is named in messages (`Gcore client options`). */
   readonly label: string;
@@ -139,12 +223,17 @@ export interface ProviderDefinition<Name extends string = string, Sources extend
   readonly auth: string;
   /** The credential, from the validated options; the secrets stay in the returned closures. */
   credentials(options: z.output<OS>): Credentials;
+  /**
+   * Its public client as generic front ends drive it. Optional: a provider without one streams through the
+   * library but is not offered by the CLI or the workers.
+   */
+  readonly client?: Binding;
 }
 
 /** Keeps a definition's literal types (names, source ids, event types) for the unions derived from it. */
-export function defineProvider<const Name extends string, const Sources extends readonly AnySource[], OS extends z.ZodType>(
-  definition: ProviderDefinition<Name, Sources, OS>,
-): ProviderDefinition<Name, Sources, OS> {
+export function defineProvider<const Name extends string, const Sources extends readonly AnySource[], OS extends z.ZodType, Binding extends AnyClientBinding | undefined = undefined>(
+  definition: ProviderDefinition<Name, Sources, OS, Binding>,
+): ProviderDefinition<Name, Sources, OS, Binding> {
   return definition;
 }
 
@@ -155,7 +244,7 @@ export function defineSource<const Id extends string, Raw, Event, FS extends z.Z
   return source;
 }
 
-type AnyDefinition = ProviderDefinition<string, readonly AnySource[], z.ZodType>;
+type AnyDefinition = ProviderDefinition<string, readonly AnySource[], z.ZodType, AnyClientBinding | undefined>;
 
 /** The provider names of a list of definitions. */
 export type ProviderNameOf<Ds extends readonly AnyDefinition[]> = Ds[number]['name'];
@@ -163,6 +252,10 @@ export type ProviderNameOf<Ds extends readonly AnyDefinition[]> = Ds[number]['na
 export type SourceIdOf<Ds extends readonly AnyDefinition[]> = Ds[number]['sources'][number]['id'];
 /** The normalized events of a list of definitions, one member per source. */
 export type EventOfDefinitions<Ds extends readonly AnyDefinition[]> = ReturnType<Ds[number]['sources'][number]['normalize']>;
+/** The public client type a definition's binding builds (`never` for a provider without one). */
+export type ClientOf<D> = D extends { readonly client?: infer B } ? (B extends ClientBinding<infer C, infer _S> ? C : never) : never;
+/** The source bindings a list of definitions declares. */
+export type SourceBindingOf<Ds extends readonly AnyDefinition[]> = NonNullable<Ds[number]['client']>['sources'][number];
 /** A source's normalized event. */
 export type EventOfSource<S extends AnySource> = ReturnType<S['normalize']>;
 

@@ -122,9 +122,15 @@ const systemClock: FollowClock = {
     }),
 };
 
-/** Builds the follow stream of one source. Used by the clients' `follow` methods. */
+/** Set by the class below: the only way to build a follow stream, kept off the class so callers cannot. */
+let build: <E extends { id: string; time: Date }>(spec: FollowSpec<E>, options: Resolved) => FollowStream<E>;
+
+/**
+ * Builds the follow stream of one source. Used by the clients' `follow` methods; internal: the public surface
+ * exports `FollowStream` for its type and `instanceof`, not a way to make one.
+ */
 export function followStream<E extends { id: string; time: Date }>(spec: FollowSpec<E>, options: FollowOptions = {}): FollowStream<E> {
-  return new FollowStream(spec, parseInput(followOptionsSchema, options, 'follow options'));
+  return build(spec, parseInput(followOptionsSchema, options, 'follow options'));
 }
 
 /**
@@ -158,8 +164,12 @@ export class FollowStream<E extends { id: string; time: Date }> implements Async
   #events = 0;
   readonly #chunkSize: { ms: number };
 
-  /** Built by the clients through `followStream`. */
-  constructor(spec: FollowSpec<E>, options: Resolved) {
+  static {
+    build = (spec, options) => new FollowStream(spec, options);
+  }
+
+  /** Built through `followStream` only. */
+  private constructor(spec: FollowSpec<E>, options: Resolved) {
     this.#spec = spec;
     this.#o = options;
     this.#clock = options.clock ?? systemClock;

@@ -29,8 +29,6 @@ export interface BotByeClient {
   close(): Promise<void>;
 }
 
-const [requests] = botByeDefinition.sources;
-
 /** A `where` as callers give it, the builder applied. */
 function treeOf(where: BotByeRequestsQuery['where']): WhereNode | undefined {
   return typeof where === 'function' ? where(whereBuilder) : where;
@@ -46,6 +44,9 @@ function treeOf(where: BotByeRequestsQuery['where']): WhereNode | undefined {
  */
 export function createBotByeClient(options: BotByeClientOptions): BotByeClient {
   const client = createProviderClient(botByeDefinition, options);
+  // Read here, not at module load: the definition imports this module back (its client binding), so the
+  // definition may still be initialising when this module is evaluated.
+  const [requests] = botByeDefinition.sources;
   return {
     requests: (query, streamOptions) => client.list(requests, { ...query, where: treeOf(query?.where) }, streamOptions),
     follow(query, followOptions) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { botByeClientBinding } from './binding.js';
 import { defineProvider, defineSource } from '../../core/definition.js';
 import { clientOptionsSchema, credentialError } from '../../core/options.js';
 import type { Query } from '../../core/url.js';
@@ -37,6 +38,9 @@ export const botByeDefinition = defineProvider({
       secrets: [apiKey, encoded],
     };
   },
+  // The public client and its CLI/worker settings (`binding.ts`); that module imports the client, which imports
+  // this one: only functions cross the cycle, and the client reads the definition when called, not when loaded.
+  client: botByeClientBinding,
   sources: [
     defineSource({
       id: 'botbye.requests',

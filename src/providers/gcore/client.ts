@@ -40,7 +40,6 @@ export type GcoreFollowQuery = Omit<GcoreRequestsQuery, 'start' | 'end' | 'order
 /** @deprecated Use `GcoreFollowQuery`. */
 export type GcoreFollowFilters = GcoreFollowQuery;
 
-const [waap] = gcoreDefinition.sources;
 
 /**
  * A Gcore WAAP client.
@@ -50,6 +49,9 @@ const [waap] = gcoreDefinition.sources;
  */
 export function createGcoreClient(options: GcoreClientOptions): GcoreClient {
   const client = createProviderClient(gcoreDefinition, options);
+  // Read here, not at module load: the definition imports this module back (its client binding), so the
+  // definition may still be initialising when this module is evaluated.
+  const [waap] = gcoreDefinition.sources;
   return {
     requests: (filters, streamOptions) => client.list(waap, filters, streamOptions),
     follow: (filters = {}, followOptions) =>

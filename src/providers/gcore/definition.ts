@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gcoreClientBinding } from './binding.js';
 import { defineProvider, defineSource } from '../../core/definition.js';
 import { clientOptionsSchema, credentialError } from '../../core/options.js';
 import { GCORE_MAX_LIMIT, gcoreQueryBuilder, gcoreRequestsQuerySchema, retentionWarning } from './filters.js';
@@ -29,6 +30,9 @@ export const gcoreDefinition = defineProvider({
   options: gcoreClientOptionsSchema,
   auth: 'Authorization: APIKey <apiKey>',
   credentials: ({ apiKey }) => ({ headers: () => ({ authorization: `APIKey ${apiKey}` }), secrets: [apiKey] }),
+  // The public client and its CLI/worker settings (`binding.ts`); that module imports the client, which imports
+  // this one: only functions cross the cycle, and the client reads the definition when called, not when loaded.
+  client: gcoreClientBinding,
   sources: [
     defineSource({
       id: 'gcore.waap',

@@ -46,7 +46,6 @@ export interface TransactCdnClient {
   close(): Promise<void>;
 }
 
-const [waf, rateLimiting] = transactCdnDefinition.sources;
 /** A follow reads closed windows of the log with the caller's filters. */
 const windowed = <Q,>(query: Q, { start, end }: { start: Date; end: Date }) => ({ ...query, start, end });
 
@@ -59,6 +58,9 @@ const windowed = <Q,>(query: Q, { start, end }: { start: Date; end: Date }) => (
  */
 export function createTransactCdnClient(options: TransactCdnClientOptions): TransactCdnClient {
   const client = createProviderClient(transactCdnDefinition, options);
+  // Read here, not at module load: the definition imports this module back (its client binding), so the
+  // definition may still be initialising when this module is evaluated.
+  const [waf, rateLimiting] = transactCdnDefinition.sources;
   const wafPath = fillPath(waf.path, { account_number: client.options.accountNumber });
   return {
     wafEvents: (query = {}, streamOptions) => client.list(waf, query, streamOptions),

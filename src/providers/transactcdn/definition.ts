@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { transactCdnClientBinding } from './binding.js';
 import { defineProvider, defineSource, type FollowRules, type WindowRule } from '../../core/definition.js';
 import { clientOptionsSchema } from '../../core/options.js';
 import { DAY, SECOND } from '../../core/time.js';
@@ -69,6 +70,9 @@ export const transactCdnDefinition = defineProvider({
   options: transactCdnClientOptionsSchema,
   auth: 'Authorization: TOK:<token>',
   credentials: ({ token }) => ({ headers: () => ({ authorization: `TOK:${token}` }), secrets: [token] }),
+  // The public client and its CLI/worker settings (`binding.ts`); that module imports the client, which imports
+  // this one: only functions cross the cycle, and the client reads the definition when called, not when loaded.
+  client: transactCdnClientBinding,
   sources: [
     defineSource({
       ...page,
