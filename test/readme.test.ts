@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serveHandlers, type LoopbackServer } from './support/loopback.js';
+import { typecheckExamples } from './support/readme-typecheck.js';
 import { botByeFake, generateBotByeRecords } from './support/botbye-fake.js';
 import { gcoreFake, makeGcoreRecords } from './support/gcore-fake.js';
 import { makeRateLimitingEvents, makeWafEvents, transactCdnFake } from './support/transactcdn-fake.js';
@@ -64,27 +65,7 @@ describe('README examples', () => {
   });
 
   it('typechecks every example against the published declarations', () => {
-    const files = typed.map((code, index) => {
-      const file = join(dir, `typed-${index}.ts`);
-      writeFileSync(file, code);
-      return file;
-    });
-    const program = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2023.d.ts'],
-      types: ['node'],
-      typeRoots: [join(root.pathname, 'node_modules/@types')],
-      skipLibCheck: true,
-      paths: { wafstream: [join(root.pathname, 'dist/index.d.ts')], 'wafstream/testing': [join(root.pathname, 'dist/testing/index.d.ts')] },
-    });
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => {
-      const where = d.file ? `${d.file.fileName.split('/').pop()}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
-      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    });
+    const problems = typecheckExamples(typed, dir);
     expect(problems).toEqual([]);
   });
 

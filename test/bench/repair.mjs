@@ -8,11 +8,10 @@
  *   node test/bench/repair.mjs --baseline /path/to/old/checkout   also drains that build's dist/, alternately
  *   node test/bench/repair.mjs --only transactcdn                 only the scenarios whose id starts so
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startBenchServer } from './server-process.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const KEY = 'bench-key';
 
 /** SDK default medians of the previous build, from the README's Performance table (ms). */
@@ -24,26 +23,17 @@ const ALL_SCENARIOS = [
   { id: 'transactcdn-0', provider: 'transactcdn', total: 50_000, latency: 0, limit: 1000 },
   { id: 'transactcdn-25', provider: 'transactcdn', total: 50_000, latency: 25, limit: 1000 },
 ];
-/** `--only transactcdn` (or `WAFSTREAM_BENCH_ONLY`) keeps the scenarios whose id starts with it. */
+const MAIN = Boolean(process.argv[1]) && fileURLToPath(import.meta.url) === process.argv[1];
+/**
+ * `--only transactcdn` (or `WAFSTREAM_BENCH_ONLY`) keeps the scenarios whose id starts with it. Read only when run
+ * alone: under run.mjs, `--only repair` names this whole bench, not a prefix of its scenarios.
+ */
 const ONLY = (() => {
-  const at = process.argv.indexOf('--only');
+  const at = MAIN ? process.argv.indexOf('--only') : -1;
   return at >= 0 ? process.argv[at + 1] : process.env.WAFSTREAM_BENCH_ONLY;
 })();
 const SCENARIOS = ONLY ? ALL_SCENARIOS.filter((s) => s.id.startsWith(ONLY)) : ALL_SCENARIOS;
 
-async function startServer({ total, latency }) {
-  const child = spawn(process.execPath, [SERVER, '--total', String(total), '--latency', String(latency)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const info = await new Promise((resolve, reject) => {
-    let buffered = '';
-    child.once('exit', (code) => reject(new Error(`bench server exited early (code ${code})`)));
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const newline = buffered.indexOf('\n');
-      if (newline >= 0) resolve(JSON.parse(buffered.slice(0, newline)));
-    });
-  });
-  return { ...info, base: `http://127.0.0.1:${info.port}`, stop: () => (child.stdin.end(), child.kill()) };
-}
 
 async function drain(sdk, server, scenario) {
   let client;
@@ -79,7 +69,7 @@ export async function repairBench({ quick = false, rounds = quick ? 2 : 5, log =
   log(`\nrepair machinery when nothing moves (SDK default; before = ${old ? `${baseline}, measured alternately` : "the README figures of the build before issue 8"})`);
   for (const scenario of SCENARIOS) {
     const total = quick ? Math.floor(scenario.total / 4) : scenario.total;
-    const server = await startServer({ ...scenario, total });
+    const server = await startBenchServer({ ...scenario, total });
     try {
       await drain(sdk, server, scenario); // warm the server's page cache and the JIT
       if (old) await drain(old, server, scenario);
@@ -127,7 +117,7 @@ export async function repairBench({ quick = false, rounds = quick ? 2 : 5, log =
 export async function shortWindowBench({ rounds = 5, log = console.log, baseline, windows = 20, latency = 25 } = {}) {
   const sdk = await import(pathToFileURL(`${ROOT}dist/index.js`).href);
   const old = baseline ? await import(pathToFileURL(`${baseline.replace(/\/$/, '')}/dist/index.js`).href) : undefined;
-  const server = await startServer({ total: 50_000, latency });
+  const server = await startBenchServer({ total: 50_000, latency });
   const series = async (build) => {
     const client = build.createTransactCdnClient({ token: KEY, accountNumber: server.account, baseUrl: server.base });
     // Counted by the server (the build before issue 8 has no stream.stats()).
@@ -175,7 +165,7 @@ export async function shortWindowBench({ rounds = 5, log = console.log, baseline
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (MAIN) {
   const argv = process.argv.slice(2);
   const roundsAt = argv.indexOf('--rounds');
   const quick = argv.includes('--quick');

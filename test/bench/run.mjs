@@ -21,9 +21,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Agent, request } from 'undici';
+import { startBenchServer } from './server-process.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const KEY = 'bench-key';
 
@@ -46,33 +46,6 @@ async function loadSdk() {
 
 // ---- the fake provider ----------------------------------------------------------------------------------------
 
-async function startServer({ total, latency }) {
-  const child = spawn(process.execPath, [SERVER, '--total', String(total), '--latency', String(latency)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const info = await new Promise((resolve, reject) => {
-    let buffered = '';
-    child.once('exit', (code) => reject(new Error(`bench server exited early (code ${code})`)));
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const newline = buffered.indexOf('\n');
-      if (newline >= 0) resolve(JSON.parse(buffered.slice(0, newline)));
-    });
-  });
-  const base = `http://127.0.0.1:${info.port}`;
-  return {
-    ...info,
-    base,
-    async stats() {
-      const res = await request(`${base}/__stats`);
-      return res.body.json();
-    },
-    stop() {
-      child.stdin.end();
-      child.kill();
-    },
-  };
-}
 
 // ---- contenders ------------------------------------------------------------------------------------------------
 
@@ -200,7 +173,7 @@ function scenarios(quick) {
 }
 
 async function runScenario(sdk, scenario, rounds, only) {
-  const server = await startServer(scenario);
+  const server = await startBenchServer(scenario);
   const contenders = contendersFor(sdk).filter((c) => !only || only.includes(c.id));
   const timed = async (contender) => {
     gc();
@@ -271,7 +244,7 @@ async function memoryChild({ base, startMs, endMs, total }) {
 }
 
 async function memoryRun(total) {
-  const server = await startServer({ total, latency: 0 });
+  const server = await startBenchServer({ total, latency: 0 });
   try {
     const config = JSON.stringify({ base: server.base, startMs: server.gcore.startMs, endMs: server.gcore.endMs, total });
     const child = spawn(process.execPath, [SELF, '--memory-child', config], { stdio: ['ignore', 'pipe', 'inherit'] });

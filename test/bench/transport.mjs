@@ -8,13 +8,11 @@
  *
  * The proxies run in this process (they only wait and copy bytes); the upstream is test/bench/server.mjs in its own.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { Agent, request } from 'undici';
+import { startBenchServer } from './server-process.mjs';
 
-const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const KEY = 'bench-key';
 const LATENCY_MS = 100;
 
@@ -38,8 +36,8 @@ export async function runTransportBench({ sdk, log, rounds = 3 }) {
 
 async function wireBytes(sdk) {
   const rows = [];
-  const upstreamCdn = await startUpstream(1000, 0);
-  const upstreamGcore = await startUpstream(100, 0);
+  const upstreamCdn = await startBenchServer({ total: 1000, latency: 0 });
+  const upstreamGcore = await startBenchServer({ total: 100, latency: 0 });
   try {
     const cdnPage = { page: 'TransactCDN, 1000 events', upstream: upstreamCdn, read: readTransactCdn };
     const gcorePage = { page: 'Gcore, 100 records', upstream: upstreamGcore, read: readGcore };
@@ -66,7 +64,7 @@ async function wireBytes(sdk) {
 // ---- the 429 ceiling --------------------------------------------------------------------------------------
 
 async function ceilingRuns(sdk, rounds) {
-  const upstream = await startUpstream(10_000, LATENCY_MS);
+  const upstream = await startBenchServer({ total: 10_000, latency: LATENCY_MS });
   const limited = { walls: [], rejected: [] };
   const plain = { walls: [] };
   try {
@@ -165,26 +163,6 @@ async function startProxy(upstream, { coding, allowed = Infinity }) {
   };
 }
 
-async function startUpstream(total, latency) {
-  const child = spawn(process.execPath, [SERVER, '--total', String(total), '--latency', String(latency)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const info = await new Promise((resolve, reject) => {
-    let buffered = '';
-    child.once('exit', (code) => reject(new Error(`bench server exited early (code ${code})`)));
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      const newline = buffered.indexOf('\n');
-      if (newline >= 0) resolve(JSON.parse(buffered.slice(0, newline)));
-    });
-  });
-  return {
-    ...info,
-    base: `http://127.0.0.1:${info.port}`,
-    stop() {
-      child.stdin.end();
-      child.kill();
-    },
-  };
-}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/testing/index.js';
+import { typecheckExamples } from '../support/readme-typecheck.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 
 // Runs the README's "Scaling out" examples through the built package against a real Redis and the simulator,
@@ -35,22 +36,7 @@ it('has the backfill and the follow example', () => {
 });
 
 it('typechecks both examples against the published declarations', () => {
-  const files = blocks.map((code, i) => {
-    const file = join(dir, `typed-${i}.ts`);
-    writeFileSync(file, code);
-    return file;
-  });
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    types: ['node'],
-    skipLibCheck: true,
-    paths: { wafstream: [join(root, 'dist/index.d.ts')], 'wafstream/bullmq': [join(root, 'dist/bullmq/index.d.ts')] },
-  });
-  const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.split('/').pop()}:${d.file?.getLineAndCharacterOfPosition(d.start ?? 0).line} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  const problems = typecheckExamples(blocks, dir);
   expect(problems).toEqual([]);
 });
 
