@@ -10,6 +10,7 @@ import {
   ServerError,
   TimeoutError,
   WafstreamError,
+  ClientOptionsError,
   type ApiErrorInit,
   type ProviderName,
 } from './errors.js';
@@ -129,6 +130,14 @@ export function createTransport(config: TransportConfig): Transport {
     // The limiter may have granted this slot just as the caller gave up.
     const early = abortedSignal(signals);
     if (early) throw abortReason(early);
+    // Signed before anything is sent, outside the retried part: a hook that throws is a bug or a bad key, which
+    // no retry fixes, so it surfaces at once as a `ClientOptionsError` (redacted), not as a network failure.
+    let signed: Record<string, string> | undefined;
+    try {
+      signed = config.sign?.({ method, url, body });
+    } catch (error) {
+      throw new ClientOptionsError(`${provider} request signing`, [{ path: 'sign', message: redact(`failed: ${(error as Error)?.message ?? String(error)}`) }]);
+    }
 
     // One controller per attempt: it fires on the caller's abort or on our timeout, and we can tell which.
     const controller = new AbortController();
@@ -142,7 +151,7 @@ export function createTransport(config: TransportConfig): Transport {
     try {
       const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': userAgent, ...config.authHeaders() };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      if (config.sign) Object.assign(headers, config.sign({ method, url, body }));
+      if (signed) Object.assign(headers, signed);
       const res = await request(url, {
         method: method as Dispatcher.HttpMethod,
         dispatcher,

@@ -183,21 +183,22 @@ function mirrorObject(schema: z.ZodType): Accepts | null {
     if (!optional && (child.optin !== undefined || child.optout !== undefined)) return null;
     const k = JSON.stringify(key);
     tests.push(`v = r[${k}]; if (!(${leaf})) return false;`);
-    copies.push(optional ? `if (${k} in r) c[${k}] = r[${k}];` : `c[${k}] = r[${k}];`);
+    // The refine's copy takes the value just tested (one read per key: a getter cannot answer twice differently).
+    copies.push(optional ? `v = r[${k}]; if (!(${leaf})) return false; if (v !== undefined || ${k} in r) c[${k}] = v;` : `v = r[${k}]; if (!(${leaf})) return false; c[${k}] = v;`);
   }
   const refines: Array<(value: unknown) => unknown> = [];
   for (const check of zod.def.checks ?? []) {
     const c = check._zod;
-    if (c.def.check !== 'custom' || !c.traits.has('$ZodCustom') || c.def.when !== undefined || typeof c.def.fn !== 'function') return null;
+    // A raw `.check(fn)` has no traits: anything but a plain refine is zod's business.
+    if (c?.def?.check !== 'custom' || !c.traits?.has('$ZodCustom') || c.def.when !== undefined || typeof c.def.fn !== 'function') return null;
     refines.push(c.def.fn);
   }
   const body = [
     'if (typeof r !== "object" || r === null || Array.isArray(r)) return false;',
     'let v;',
-    ...tests,
     ...(refines.length
       ? ['const c = {};', ...copies, 'for (let i = 0; i < refines.length; i++) { const ok = refines[i](c); if (!ok || ok instanceof Promise) return false; }']
-      : []),
+      : tests),
     'return true;',
   ].join('\n');
   try {

@@ -1,8 +1,10 @@
+import { inspect } from 'node:util';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ClientOptionsError } from '../../src/core/errors.js';
 import { resolveClientOptions } from '../../src/core/options.js';
 import { createTransport, type SignedRequest, type TransportConfig } from '../../src/core/transport.js';
 import { MswDispatcher } from '../support/msw-dispatcher.js';
@@ -85,6 +87,23 @@ describe('transport: any method, with a body', () => {
     for (const seen of server.seen) {
       expect(seen.signature).toBe(signature({ method: 'POST', url: `${server.url}${seen.url}`, body: seen.body }));
     }
+  });
+
+  it('a signing hook that throws is a ClientOptionsError at once, redacted, with no request sent and no retry', async () => {
+    const server = await startServer();
+    let calls = 0;
+    const transport = transportTo(server.url, {
+      sign: () => {
+        calls++;
+        throw new TypeError(`invalid key ${SECRET}`);
+      },
+    });
+    close.push(server.close, () => transport.close());
+    const error = await transport.send({ method: 'POST', path: '/search', body: { first: 1 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientOptionsError);
+    expect(calls).toBe(1);
+    expect(server.seen).toEqual([]);
+    expect(JSON.stringify(error) + String(error) + inspect(error)).not.toContain(SECRET);
   });
 
   it('names the method in errors', async () => {

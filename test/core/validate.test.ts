@@ -126,3 +126,24 @@ describe('parseRecords: the mirror of zod’s rules', () => {
     for (const schema of others) expect(acceptsOf(schema)).toBeNull();
   });
 });
+
+describe('acceptsOf: schemas and values at the edge', () => {
+  it('leaves a record schema with a raw .check() to zod instead of throwing', () => {
+    const schema = z.object({ id: z.string() }).check((ctx) => {
+      if (ctx.value.id === 'bad') ctx.issues.push({ code: 'custom', message: 'bad id', input: ctx.value });
+    });
+    expect(acceptsOf(schema)).toBeNull();
+    const out = parseRecords(schema, [{ id: 'ok' }, { id: 'bad' }], 'gcore', '/p', 'results');
+    expect(out[0]).toEqual({ id: 'ok' });
+    expect(out[1]).toBeInstanceOf(InvalidRecord);
+  });
+
+  it('reads each key once, so a getter answering differently cannot pass the mirror and fail zod', () => {
+    const flaky = () => {
+      let reads = 0;
+      return Object.defineProperty({}, 'x', { enumerable: true, get: () => (reads++ === 0 ? -1 : 2) });
+    };
+    const schema = z.object({ x: z.number() }).refine((r) => r.x > 0);
+    expect(acceptsOf(schema)!(flaky())).toBe(false);
+  });
+});

@@ -136,10 +136,12 @@ export async function* readShards<Raw>(
     lastWidth = top - lo;
     return lo;
   };
-  const fill = () => {
+  /** Plans windows below `cursor` into the idle slots; `continuing`: the first re-serves the tail just delivered. */
+  const fill = (continuing = false) => {
     while (slots.length < strategy.concurrency && cursor > start) {
       const lo = bottomOf(cursor, start);
-      slots.push(fetchSlot(lo, cursor, state.size, undefined, false));
+      slots.push(fetchSlot(lo, cursor, state.size, undefined, continuing));
+      continuing = false;
       cursor = lo;
     }
   };
@@ -242,7 +244,7 @@ export async function* readShards<Raw>(
         if (slots.length === 0 && cursor <= slot.lo && slot.lo === start) {
           // Nothing planned below: plan the rest as shards (this is how the first window of a read goes on).
           cursor = rest;
-          fill();
+          fill(true);
         } else {
           // The rest of this shard goes first, re-split into as many windows as there are idle slots (the last
           // takes what is left), so a dense stretch is still read several windows at once.

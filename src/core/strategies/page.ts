@@ -116,11 +116,17 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
     }
     const { server } = strategy;
     const state: ShardState = { size: from.size ?? askedSize, honoured: Math.max(from.size ?? 0, server?.honoured ?? 0), inclusive: server?.inclusive ?? false };
+    const known = { honoured: state.honoured, inclusive: state.inclusive };
     try {
       yield* checkedRead(from, front, state, context);
     } finally {
-      // The last thing seen wins: a server that started capping lowers what later reads may trust.
-      if (server) Object.assign(server, { honoured: state.honoured, inclusive: state.inclusive });
+      // Only what this read learned is written back (a read that learned nothing, or was stopped, writes nothing):
+      // a cap it saw lowers what later reads may trust, a full page raises it.
+      if (server) {
+        if (state.honoured < known.honoured) server.honoured = Math.min(server.honoured, state.honoured);
+        else if (state.honoured > known.honoured) server.honoured = Math.max(server.honoured, state.honoured);
+        if (state.inclusive && !known.inclusive) server.inclusive = true;
+      }
     }
   };
 
@@ -129,7 +135,7 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
     // until the read leaves the frontier's second; every other read is by time shards (see page-shards.ts).
     let pages: (Read & { below: number | undefined }) | undefined =
       from.page > 1 || from.skip > 0
-        ? { hi: from.hi ?? from.end, page: from.page, skip: from.skip, size: state.size, below: front.t === undefined ? undefined : floorSecond(front.t) }
+        ? { hi: from.hi ?? from.end, end: requestEnd(from.hi ?? from.end, state), page: from.page, skip: from.skip, size: state.size, below: front.t === undefined ? undefined : floorSecond(front.t) }
         : undefined;
     let stalls = 0;
     while (true) {
@@ -263,6 +269,8 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
         skip = 0;
         first = false;
         if (number >= pageCount) return { kind: 'done' };
+        // Newest first: a page ending below the window's start leaves nothing of the window on later pages.
+        if (timeOf && lastTime(items) < from.start) return { kind: 'done' };
         if (below !== undefined && lastTime(items) < below) return { kind: 'left' };
         if (!checked && items.length === 0) return { kind: 'done' };
         if (checked && items.length < size) {
