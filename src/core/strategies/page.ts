@@ -206,7 +206,11 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
 
     let number = read.page;
     let response = await fetchPage(number, signal);
-    const pageCount = response.pageCount;
+    let pageCount = response.pageCount;
+    // One page at a time, each asked after the one before was answered: an insert ahead only pushes delivered
+    // records onto the next page's head, where the frontier drops them, so it needs no repair; the latest page
+    // count tells where the end now is. (A delete ahead still shifts a record out of sight: see page-shards.ts.)
+    const sequential = checked && concurrency === 1;
     if (number === 1 && hi === from.end && front.t === undefined) {
       stats.total = pageCount * size;
       stats.totalIsEstimate = true;
@@ -232,9 +236,10 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
         // Pages are newest first, so when both ends lie in the window the whole page does (no copy).
         const kept = !timeOf || (items.length && inWindow(items[0]!) && inWindow(items[items.length - 1]!)) ? items : items.filter(inWindow);
         if (checked) {
+          if (sequential) pageCount = response.pageCount;
           const moved =
-            movement(response, kept, number, pageCount, first || !past, first ? skip : 0, front) ??
-            (previous && shiftedDown(items, previous) ? `page ${number} starts with a record of page ${number - 1}: records were inserted before it` : undefined);
+            movement(response, kept, number, pageCount, first || !past, first ? skip : 0, front, sequential) ??
+            (!sequential && previous && shiftedDown(items, previous) ? `page ${number} starts with a record of page ${number - 1}: records were inserted before it` : undefined);
           if (moved) return { kind: 'repair', reason: moved };
           previous = items;
         }
@@ -297,6 +302,7 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
     first: boolean,
     skip: number,
     front: Frontier,
+    sequential: boolean,
   ): string | undefined {
     if (response.pageCount !== pageCount) return `the page count changed from ${pageCount} to ${response.pageCount} during the read`;
     if (response.items.length === 0) return number < pageCount ? `page ${number} of ${pageCount} was empty` : undefined;
@@ -311,7 +317,7 @@ export function pagePages<Raw>(strategy: PageStrategy<Raw>): OpenPages<Raw, Page
     const head = kept.find((item): item is Raw => !(item instanceof InvalidRecord));
     if (head === undefined) return undefined;
     const t = timeOf!(head);
-    if (t > front.t || sameAsFront(head, front)) return `page ${number} starts with a record already delivered: records were inserted before it`;
+    if (!sequential && (t > front.t || sameAsFront(head, front))) return `page ${number} starts with a record already delivered: records were inserted before it`;
     return undefined;
   }
 

@@ -7,11 +7,12 @@ type R = { id: string; t: number };
 const T = 1_800_000_000_000;
 
 /** Whole-second windows, newest first; `cap` serves at most that many per page while page_of counts the asked size. */
-function pagedLog(records: readonly R[], cap = Infinity) {
-  const sorted = [...records].sort((a, b) => b.t - a.t || (a.id < b.id ? 1 : -1));
+function pagedLog(records: readonly R[], cap = Infinity, mutate?: (request: number, live: R[]) => R[]) {
+  let sorted = [...records].sort((a, b) => b.t - a.t || (a.id < b.id ? 1 : -1));
   const calls: PageRequest[] = [];
   const fetch = async (req: PageRequest) => {
     calls.push(req);
+    if (mutate) sorted = mutate(calls.length, sorted).sort((a, b) => b.t - a.t || (a.id < b.id ? 1 : -1));
     const lo = Math.floor(req.startMs / 1000) * 1000;
     const hi = Math.ceil(req.endMs / 1000) * 1000;
     const all = sorted.filter((r) => r.t >= lo && r.t < hi);
@@ -59,5 +60,18 @@ describe('page strategy edges', () => {
     const stream = read(pagedLog(records), T, T + 250_000, 100, concurrency);
     expect(await stream.toArray()).toHaveLength(1000);
     expect(stream.stats().duplicatesDropped).toBe(0);
+  });
+
+  it.each([1, 4])('late inserts into a second holding many pages, while it is read (concurrency %i), neither stall nor lose the read', async (concurrency) => {
+    const crowd = Array.from({ length: 300 }, (_, i) => ({ id: `c${String(i).padStart(3, '0')}`, t: T + 5000 + (i % 1000) }));
+    const around = Array.from({ length: 40 }, (_, i) => ({ id: `a${i}`, t: T + 6000 + i * 100 }));
+    let k = 0;
+    // Every 4th request, one more record lands at the top of the crowded second, ahead of the read.
+    const log = pagedLog([...crowd, ...around], Infinity, (n, live) => (n % 4 === 0 ? [...live, { id: `z${k++}`, t: T + 5999 }] : live));
+    const got = await read(log, T, T + 10_000, 10, concurrency).toArray();
+    const existing = [...around, ...crowd].map((r) => r.id);
+    // Every record that existed throughout, once; the late ones at most once.
+    expect(new Set(got.filter((id) => !id.startsWith('z')))).toEqual(new Set(existing));
+    expect(new Set(got).size).toBe(got.length);
   });
 });
