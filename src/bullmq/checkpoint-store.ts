@@ -1,6 +1,6 @@
 import type { CheckpointStore } from '../core/checkpoint-store.js';
 import { FilterValidationError } from '../core/errors.js';
-import { openFollowCheckpoint } from '../core/follow-checkpoint.js';
+import { parseFollowCheckpoint } from '../core/follow-checkpoint.js';
 import type { RedisCommands } from './redis.js';
 
 /**
@@ -23,13 +23,7 @@ export function redisCheckpointStore(redis: RedisCommands, key: string): Checkpo
     async load() {
       const text = await redis.get(key);
       if (text === null) return undefined;
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new FilterValidationError(what, [{ path: 'checkpoint', message: 'is not JSON (corrupt value?)' }]);
-      }
-      return openFollowCheckpoint(json, what);
+      return parseFollowCheckpoint(text, what, 'corrupt value?');
     },
     async save(checkpoint) {
       await redis.set(key, JSON.stringify(checkpoint));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { FilterValidationError } from './errors.js';
-import { openFollowCheckpoint, type FollowCheckpoint } from './follow-checkpoint.js';
+import { parseFollowCheckpoint, type FollowCheckpoint } from './follow-checkpoint.js';
 
 /** Where a follow stream keeps its position across restarts. `load` returns undefined when nothing was saved yet. */
 export interface CheckpointStore {
@@ -15,7 +15,7 @@ export function memoryCheckpointStore(initial?: FollowCheckpoint): CheckpointSto
   let saved = initial === undefined ? undefined : JSON.stringify(initial);
   return {
     async load() {
-      return saved === undefined ? undefined : openFollowCheckpoint(JSON.parse(saved), 'memory checkpoint store');
+      return saved === undefined ? undefined : parseFollowCheckpoint(saved, 'memory checkpoint store', 'corrupt value?');
     },
     async save(checkpoint) {
       saved = JSON.stringify(checkpoint);
@@ -45,13 +45,7 @@ export function fileCheckpointStore(path: string): CheckpointStore {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new FilterValidationError(what, [{ path: 'checkpoint', message: 'is not JSON (corrupt file?)' }]);
-      }
-      return openFollowCheckpoint(json, what);
+      return parseFollowCheckpoint(text, what, 'corrupt file?');
     },
     async save(checkpoint) {
       const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

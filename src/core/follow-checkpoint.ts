@@ -50,3 +50,17 @@ export function openFollowCheckpoint(value: unknown, where: string, expect?: { s
   if (expect && parsed.data.query !== expect.query) throw bad('was made for different filters; follow with the same filters');
   return parsed.data;
 }
+
+/**
+ * A stored checkpoint's text read back: JSON that is an untouched follow checkpoint, or `FilterValidationError`
+ * (`corrupt` says what the text is: "corrupt file?", "corrupt value?"). Every checkpoint store reads through it.
+ */
+export function parseFollowCheckpoint(text: string, where: string, corrupt: string): FollowCheckpoint {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new FilterValidationError(where, [{ path: 'checkpoint', message: `is not JSON (${corrupt})` }]);
+  }
+  return openFollowCheckpoint(json, where);
+}
